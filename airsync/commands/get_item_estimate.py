@@ -1,0 +1,58 @@
+"""GetItemEstimate: how many changes a Sync would bring (MS-ASCMD 2.2.1.9).
+
+In 2.5 to 12.1 the Class and FilterType sit directly in Collection; 14.0 moved them into
+airsync:Options. Either shape is read. The estimate counts server changes pending for the device;
+the server holds no items until the sync engine lands, so a primed collection reports 0.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from airsync.store.folders import get_folder
+from airsync.sync import collections, keys
+from airsync.wbxml import Element, ns
+
+from .context import RequestContext
+
+GIE = ns.GetItemEstimate
+
+
+class Status(IntEnum):
+    """MS-ASCMD 2.2.3.177.7 Status (GetItemEstimate)."""
+
+    Success = 1  #: Success.
+    InvalidCollection = 2  #: A collection was invalid or one of the specified collection IDs was invalid.
+    NotPrimed = 3  #: The synchronization state has not been primed (no Sync with key 0 yet).
+    InvalidSyncKey = 4  #: The specified synchronization key was invalid.
+
+
+async def handle(ctx: RequestContext, request: Element | None) -> Element:
+    assert request is not None
+    collections_el = request.find("Collections")
+    if collections_el is None:
+        ctx.log.warning("GetItemEstimate without Collections")
+        return GIE.GetItemEstimate(GIE.Status(Status.InvalidCollection))
+    responses = [await _estimate(ctx, c) for c in collections_el.findall("Collection")]
+    return GIE.GetItemEstimate(responses)
+
+
+async def _estimate(ctx: RequestContext, collection: Element) -> Element:
+    collection_id = collection.findtext("CollectionId")
+    sync_key = collection.findtext("AirSync:SyncKey")
+    if not collection_id:
+        return GIE.Response(GIE.Status(Status.InvalidCollection))
+    async with ctx.services.db.read() as conn:
+        folder = await get_folder(conn, ctx.user.id, collection_id)
+        if folder is None:
+            ctx.log.info("GetItemEstimate on unknown collection %r", collection_id[:64])
+            return GIE.Response(GIE.Status(Status.InvalidCollection), GIE.Collection(GIE.CollectionId(collection_id)))
+        partnership = await collections.find(conn, ctx.device.id, collection_id)
+    if partnership is None or sync_key in (None, keys.INITIAL):
+        return GIE.Response(GIE.Status(Status.NotPrimed), GIE.Collection(GIE.CollectionId(collection_id)))
+    if sync_key not in (partnership.sync_key, partnership.previous_sync_key):
+        return GIE.Response(GIE.Status(Status.InvalidSyncKey), GIE.Collection(GIE.CollectionId(collection_id)))
+    return GIE.Response(
+        GIE.Status(Status.Success),
+        GIE.Collection(GIE.CollectionId(collection_id), GIE.Estimate(0)),
+    )
