@@ -19,9 +19,13 @@ log = logging.getLogger("airsync")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", type=Path, help="TOML configuration file (AIRSYNC_* variables also apply)")
+    parser.add_argument(
+        "--config", type=Path, help="TOML configuration file (AIRSYNC_* variables also apply)"
+    )
     parser.add_argument("--data-dir", type=Path, help="directory of the embedded store (default ./data)")
-    parser.add_argument("--database-url", help="postgresql://user@host/db to use PostgreSQL instead of SQLite")
+    parser.add_argument(
+        "--database-url", help="postgresql://user@host/db to use PostgreSQL instead of SQLite"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -47,10 +47,14 @@ OPTIONS: tuple[Option, ...] = (
     Option("port", int, 8080, "TCP port to listen on"),
     Option("data_dir", Path, Path("data"), "directory for the SQLite database and large files"),
     Option("database_url", str, None, "postgresql://user@host/db to run on PostgreSQL (default: SQLite)"),
-    Option("public_url", str, None, "the URL devices use to reach this server, e.g. https://mail.example.org"),
+    Option(
+        "public_url", str, None, "the URL devices use to reach this server, e.g. https://mail.example.org"
+    ),
     Option("tls_cert", Path, None, "PEM certificate file: serve HTTPS directly"),
     Option("tls_key", Path, None, "PEM private key file for --tls-cert"),
-    Option("protocol_log", Path, None, "write every request and response as readable XML under this directory"),
+    Option(
+        "protocol_log", Path, None, "write every request and response as readable XML under this directory"
+    ),
     Option("protocol_log_users", tuple, (), "limit the protocol log to these users (comma-separated)"),
     Option("protocol_log_devices", tuple, (), "limit the protocol log to these DeviceIds (comma-separated)"),
     Option("max_request_size", int, 50 * 1024 * 1024, "largest request body accepted, in bytes"),
@@ -124,8 +128,11 @@ def _coerce(name: str, value: Any) -> Any:
         raise ConfigError(f"{name}: {exc}") from None
 
 
-def load(config_file: Path | None = None, overrides: Mapping[str, Any] | None = None,
-         environ: Mapping[str, str] | None = None) -> Config:
+def load(
+    config_file: Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Config:
     cfg = Config()
     if config_file is not None:
         try:

@@ -21,7 +21,9 @@ from airsync.protocol.versions import ProtocolVersion
 from airsync.store.accounts import Accounts
 from airsync.store.db import Database
 
-POSTGRES_ADMIN_URL = os.environ.get("AIRSYNC_TEST_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
+POSTGRES_ADMIN_URL = os.environ.get(
+    "AIRSYNC_TEST_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
 
 
 @pytest.fixture
@@ -57,7 +59,9 @@ def any_db(request: pytest.FixtureRequest) -> Database:
 
 
 def make_services(db: Database, config: Config | None = None) -> Services:
-    config = config or Config(data_dir=db.engine.url.database and Path(db.engine.url.database).parent or Path("."))
+    config = config or Config(
+        data_dir=(db.engine.url.database and Path(db.engine.url.database).parent) or Path(".")
+    )
     return Services(
         config=config,
         db=db,

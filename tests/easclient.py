@@ -80,15 +80,22 @@ class EASClient:
                 )
             else:
                 query = httpx.QueryParams(
-                    {"Cmd": cmd, "User": self.user, "DeviceId": self.device_id, "DeviceType": self.device_type,
-                     **(params or {})}
+                    {
+                        "Cmd": cmd,
+                        "User": self.user,
+                        "DeviceId": self.device_id,
+                        "DeviceType": self.device_type,
+                        **(params or {}),
+                    }
                 ).__str__()
                 hdrs["MS-ASProtocolVersion"] = self.version
                 if self.policy_key is not None:
                     hdrs["X-MS-PolicyKey"] = str(self.policy_key)
         hdrs.update(headers or {})
         async with httpx.AsyncClient(timeout=60) as http:
-            return await http.post(f"{self.base_url}/Microsoft-Server-ActiveSync?{query}", content=body, headers=hdrs)
+            return await http.post(
+                f"{self.base_url}/Microsoft-Server-ActiveSync?{query}", content=body, headers=hdrs
+            )
 
     async def send(self, cmd: str, request: Element | None, **kwargs: Any) -> Reply:
         response = await self.raw(cmd, encode(request) if request is not None else b"", **kwargs)
@@ -111,15 +118,22 @@ class EASClient:
         device_info = None
         if ProtocolVersion.parse(self.version) >= ProtocolVersion(14, 1):
             S = ns.Settings
-            device_info = S.DeviceInformation(S.Set(S.Model("Test"), S.OS("TestOS 1"), S.UserAgent("airsync-tests")))
+            device_info = S.DeviceInformation(
+                S.Set(S.Model("Test"), S.OS("TestOS 1"), S.UserAgent("airsync-tests"))
+            )
         self.policy_key = None
-        first = await self.send("Provision", P.Provision(device_info, P.Policies(P.Policy(P.PolicyType(policy_type)))))
+        first = await self.send(
+            "Provision", P.Provision(device_info, P.Policies(P.Policy(P.PolicyType(policy_type))))
+        )
         assert first.status == 200, first.status
         temporary = first.text("Policies", "Policy", "PolicyKey")
         assert temporary, first.tree
         self.policy_key = int(temporary)
         second = await self.send(
-            "Provision", P.Provision(P.Policies(P.Policy(P.PolicyType(policy_type), P.PolicyKey(temporary), P.Status("1"))))
+            "Provision",
+            P.Provision(
+                P.Policies(P.Policy(P.PolicyType(policy_type), P.PolicyKey(temporary), P.Status("1")))
+            ),
         )
         final = second.text("Policies", "Policy", "PolicyKey")
         assert final, second.tree

@@ -17,7 +17,7 @@ from airsync.store.db import Database
 from airsync.store.records import Device, User
 
 if TYPE_CHECKING:
-    from airsync.wbxml import Element
+    pass
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 from airsync.store.folders import FolderError, delete_folder
-from airsync.sync import hierarchy, keys
+from airsync.sync import hierarchy
 from airsync.wbxml import Element, ns
 
 from .context import RequestContext
@@ -37,11 +37,9 @@ async def handle(ctx: RequestContext, request: Element | None) -> Element:
         return FH.FolderDelete(FH.Status(Status.MalformedRequest))
     async with ctx.services.db.begin() as conn:
         try:
-            if sync_key == keys.INITIAL:
-                raise hierarchy.UnknownSyncKey(sync_key)
-            await hierarchy.load_snapshot(conn, ctx.device.id, sync_key)
-            removed = await delete_folder(conn, ctx.user.id, server_id)
-            new_key = await hierarchy.apply_own_change(conn, ctx.device.id, sync_key, removed=removed)
+            new_key, _removed = await hierarchy.device_change(
+                conn, ctx.device.id, sync_key, lambda c: delete_folder(c, ctx.user.id, server_id)
+            )
         except hierarchy.UnknownSyncKey:
             ctx.log.info("FolderDelete with unknown hierarchy key %r", sync_key[:64])
             return FH.FolderDelete(FH.Status(Status.InvalidSyncKey))

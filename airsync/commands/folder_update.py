@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 from airsync.store.folders import FolderError, update_folder
-from airsync.sync import hierarchy, keys
+from airsync.sync import hierarchy
 from airsync.wbxml import Element, ns
 
 from .context import RequestContext
@@ -47,11 +47,12 @@ async def handle(ctx: RequestContext, request: Element | None) -> Element:
         return FH.FolderUpdate(FH.Status(Status.MalformedRequest))
     async with ctx.services.db.begin() as conn:
         try:
-            if sync_key == keys.INITIAL:
-                raise hierarchy.UnknownSyncKey(sync_key)
-            await hierarchy.load_snapshot(conn, ctx.device.id, sync_key)
-            folder = await update_folder(conn, ctx.user.id, server_id, parent_id, name)
-            new_key = await hierarchy.apply_own_change(conn, ctx.device.id, sync_key, changed=folder)
+            new_key, _folder = await hierarchy.device_change(
+                conn,
+                ctx.device.id,
+                sync_key,
+                lambda c: update_folder(c, ctx.user.id, server_id, parent_id, name),
+            )
         except hierarchy.UnknownSyncKey:
             ctx.log.info("FolderUpdate with unknown hierarchy key %r", sync_key[:64])
             return FH.FolderUpdate(FH.Status(Status.InvalidSyncKey))

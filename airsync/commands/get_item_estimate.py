@@ -46,12 +46,16 @@ async def _estimate(ctx: RequestContext, collection: Element) -> Element:
         folder = await get_folder(conn, ctx.user.id, collection_id)
         if folder is None:
             ctx.log.info("GetItemEstimate on unknown collection %r", collection_id[:64])
-            return GIE.Response(GIE.Status(Status.InvalidCollection), GIE.Collection(GIE.CollectionId(collection_id)))
+            return GIE.Response(
+                GIE.Status(Status.InvalidCollection), GIE.Collection(GIE.CollectionId(collection_id))
+            )
         partnership = await collections.find(conn, ctx.device.id, collection_id)
     if partnership is None or sync_key in (None, keys.INITIAL):
         return GIE.Response(GIE.Status(Status.NotPrimed), GIE.Collection(GIE.CollectionId(collection_id)))
     if sync_key not in (partnership.sync_key, partnership.previous_sync_key):
-        return GIE.Response(GIE.Status(Status.InvalidSyncKey), GIE.Collection(GIE.CollectionId(collection_id)))
+        return GIE.Response(
+            GIE.Status(Status.InvalidSyncKey), GIE.Collection(GIE.CollectionId(collection_id))
+        )
     return GIE.Response(
         GIE.Status(Status.Success),
         GIE.Collection(GIE.CollectionId(collection_id), GIE.Estimate(0)),

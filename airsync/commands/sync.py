@@ -14,7 +14,7 @@ from enum import IntEnum
 from typing import Any
 
 from airsync.protocol import quirks
-from airsync.protocol.versions import V12_1, V14_0
+from airsync.protocol.versions import V12_1
 from airsync.store.folders import CLASS_OF_TYPE, get_folder
 from airsync.sync import collections, keys
 from airsync.wbxml import Element, ns
@@ -89,8 +89,7 @@ async def _collection(ctx: RequestContext, request: Element) -> Element | None:
         folder_class = CLASS_OF_TYPE.get(folder.type, "Email")
         options = _options(request)
         if sync_key == keys.INITIAL:
-            if quirks.getchanges_at_key_zero(ctx, request):
-                raise _BadRequest("GetChanges=1 with SyncKey 0")
+            quirks.getchanges_at_key_zero(request)
             supported_el = request.find("Supported")
             supported = None if supported_el is None else [c.qname for c in supported_el]
             partnership = await collections.open_partnership(
@@ -100,7 +99,9 @@ async def _collection(ctx: RequestContext, request: Element) -> Element | None:
         try:
             partnership = await collections.check_key(conn, ctx.device.id, collection_id, sync_key)
         except collections.KeyMismatch:
-            ctx.log.info("Sync key %r for collection %s is not current: Status 3", sync_key[:64], collection_id)
+            ctx.log.info(
+                "Sync key %r for collection %s is not current: Status 3", sync_key[:64], collection_id
+            )
             return _reply(ctx, folder_class, collection_id, "0", Status.InvalidSyncKey)
         if options:
             await collections.update_options(conn, ctx.device.id, collection_id, options)
@@ -121,8 +122,6 @@ def _reply(
 ) -> Element:
     ctx.log_fields.setdefault("collections", []).append(f"{collection_id}:{int(status)}")
     return AS.Collection(
-        # 2.5 to 12.1 responses name the class of each collection, as Exchange 2003/2007 did.
-        AS.Class(folder_class) if folder_class and ctx.version < V14_0 else None,
         AS.SyncKey(sync_key) if sync_key is not None else None,
         AS.CollectionId(collection_id),
         AS.Status(status),

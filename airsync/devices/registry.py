@@ -146,5 +146,7 @@ class DeviceRegistry:
 
 async def _get(conn: AsyncConnection, user_id: int, device_id: str) -> Any:
     return (
-        await conn.execute(select(devices).where(devices.c.user_id == user_id, devices.c.device_id == device_id))
+        await conn.execute(
+            select(devices).where(devices.c.user_id == user_id, devices.c.device_id == device_id)
+        )
     ).first()

@@ -76,7 +76,7 @@ class RequestLine:
     params: Mapping[str, str] = field(default_factory=dict)
 
 
-def _header(headers: Mapping[str, str], name: str) -> str | None:
+def header(headers: Mapping[str, str], name: str) -> str | None:
     """Header names are case-insensitive (Go clients send ``Ms-Asprotocolversion``)."""
     lname = name.lower()
     for key, value in headers.items():
@@ -126,7 +126,7 @@ def _parse_plain(raw_query: str, headers: Mapping[str, str]) -> RequestLine:
     device_id = _check_id("DeviceId", query.pop("deviceid", None))
     device_type = _check_id("DeviceType", query.pop("devicetype", None))
     user = query.pop("user", None) or None
-    version_text = _header(headers, "MS-ASProtocolVersion")
+    version_text = header(headers, "MS-ASProtocolVersion")
     version: ProtocolVersion | None = None
     if version_text:
         try:
@@ -134,10 +134,10 @@ def _parse_plain(raw_query: str, headers: Mapping[str, str]) -> RequestLine:
         except ValueError as exc:
             raise QueryError(str(exc)) from None
     # pyactivesync sends the acknowledged key as a PolicyKey query parameter as well: accept either.
-    policy_key = _parse_policy_key(_header(headers, "X-MS-PolicyKey") or query.pop("policykey", None))
+    policy_key = _parse_policy_key(header(headers, "X-MS-PolicyKey") or query.pop("policykey", None))
     params = {_PLAIN_PARAM_NAMES.get(k, k): v for k, v in query.items()}
     save_in_sent = params.get("SaveInSent", "F").upper() == "T"
-    multipart = (_header(headers, "MS-ASAcceptMultiPart") or _header(headers, "X-MS-ASAcceptMultiPart") or "")
+    multipart = header(headers, "MS-ASAcceptMultiPart") or header(headers, "X-MS-ASAcceptMultiPart") or ""
     return RequestLine(
         cmd=cmd,
         user=user,
@@ -216,7 +216,7 @@ def _parse_base64(raw_query: str, headers: Mapping[str, str]) -> RequestLine:
         policy_key=policy_key,
         save_in_sent=bool(options & OPTION_SAVE_IN_SENT),
         accept_multipart=bool(options & OPTION_ACCEPT_MULTIPART)
-        or (_header(headers, "MS-ASAcceptMultiPart") or "").strip().upper() == "T",
+        or (header(headers, "MS-ASAcceptMultiPart") or "").strip().upper() == "T",
         locale=locale,
         base64=True,
         params=params,

@@ -46,14 +46,18 @@ class CommonStatus(IntEnum):
     SyncStateVersionInvalid = 136  #: The version of the server's state data file is not compatible.
     CommandNotSupported = 137  #: The command is not supported by this server.
     VersionNotSupported = 138  #: The command is not supported in the protocol version specified.
-    DeviceNotFullyProvisionable = 139  #: The device uses a protocol version that cannot send all policy settings.
+    DeviceNotFullyProvisionable = (
+        139  #: The device uses a protocol version that cannot send all policy settings.
+    )
     RemoteWipeRequested = 140  #: A remote wipe was requested; the device should provision to get the request.
     LegacyDeviceOnStrictPolicy = 141  #: A policy is in place but the device is not provisionable.
     DeviceNotProvisioned = 142  #: There is a policy in place; the device needs to provision.
     PolicyRefresh = 143  #: The policy changed; the device needs to provision again.
     InvalidPolicyKey = 144  #: The device's policy key is invalid.
     ExternallyManagedDevicesNotAllowed = 145  #: The server does not allow externally managed devices.
-    NoRecurrenceInCalendar = 146  #: The request tried to forward an occurrence of a meeting with no recurrence.
+    NoRecurrenceInCalendar = (
+        146  #: The request tried to forward an occurrence of a meeting with no recurrence.
+    )
     UnexpectedItemClass = 147  #: The request tried to operate on a type of items unknown to the server.
     RemoteServerHasNoSSL = 148  #: The remote server does not have SSL enabled.
     InvalidStoredRequest = 149  #: The empty request could not be matched with a stored request.

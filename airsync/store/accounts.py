@@ -63,7 +63,9 @@ class Accounts:
         self._cache: dict[str, tuple[float, int]] = {}
         self._cache_secret = os.urandom(32)
 
-    async def add(self, name: str, password: str, *, email: str | None = None, display_name: str | None = None) -> User:
+    async def add(
+        self, name: str, password: str, *, email: str | None = None, display_name: str | None = None
+    ) -> User:
         name = name.strip().lower()
         if not name or any(c in name for c in "\\/@:\x00") or len(name) > 255:
             raise AccountError(f"invalid user name {name!r}: use letters, digits, dots, dashes")

@@ -94,7 +94,9 @@ async def check_key(conn: AsyncConnection, device_pk: int, collection_id: str, s
     return partnership
 
 
-async def update_options(conn: AsyncConnection, device_pk: int, collection_id: str, options: dict[str, Any]) -> None:
+async def update_options(
+    conn: AsyncConnection, device_pk: int, collection_id: str, options: dict[str, Any]
+) -> None:
     await conn.execute(
         update(sync_collections)
         .where(sync_collections.c.device_pk == device_pk, sync_collections.c.collection_id == collection_id)

@@ -8,6 +8,7 @@ device's retry with the older key gets the same changes again, and nothing is lo
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -63,7 +64,9 @@ async def load_snapshot(conn: AsyncConnection, device_pk: int, sync_key: str) ->
     return {str(k): int(v) for k, v in row.snapshot.items()}
 
 
-def diff(snapshot: Snapshot, folders: list[Folder], version: ProtocolVersion) -> tuple[HierarchyChanges, Snapshot]:
+def diff(
+    snapshot: Snapshot, folders: list[Folder], version: ProtocolVersion
+) -> tuple[HierarchyChanges, Snapshot]:
     """What the device must be told, and the snapshot once it has been told."""
     current = {f.server_id: f for f in folders if not f.deleted and visible(f, version)}
     changes = HierarchyChanges()
@@ -97,9 +100,7 @@ def _parents_first(adds: list[Folder]) -> list[Folder]:
     return ordered
 
 
-async def save_snapshot(
-    conn: AsyncConnection, device_pk: int, presented_key: str, snapshot: Snapshot
-) -> str:
+async def save_snapshot(conn: AsyncConnection, device_pk: int, presented_key: str, snapshot: Snapshot) -> str:
     """Store ``snapshot`` under a new key and keep only it and the presented key."""
     new_key = keys.first_key() if presented_key == keys.INITIAL else keys.next_key(presented_key)
     keep = [new_key] if presented_key == keys.INITIAL else [new_key, presented_key]
@@ -147,10 +148,29 @@ async def apply_own_change(
     return await save_snapshot(conn, device_pk, sync_key, snapshot)
 
 
+async def device_change(
+    conn: AsyncConnection,
+    device_pk: int,
+    sync_key: str,
+    change: Callable[[AsyncConnection], Awaitable[Folder | list[str]]],
+) -> tuple[str, Folder | list[str]]:
+    """FolderCreate, FolderUpdate, FolderDelete: check the key the device presented (0 is not valid
+    here), make the change (a changed folder, or the ids of removed ones) and give the new key."""
+    if sync_key == keys.INITIAL:
+        raise UnknownSyncKey(sync_key)
+    await load_snapshot(conn, device_pk, sync_key)
+    result = await change(conn)
+    if isinstance(result, list):
+        return await apply_own_change(conn, device_pk, sync_key, removed=result), result
+    return await apply_own_change(conn, device_pk, sync_key, changed=result), result
+
+
 async def reset(conn: AsyncConnection, device_pk: int) -> None:
     await conn.execute(delete(hierarchy_states).where(hierarchy_states.c.device_pk == device_pk))
 
 
 async def current_key_known(conn: AsyncConnection, device_pk: int) -> bool:
-    row = (await conn.execute(select(hierarchy_states.c.id).where(hierarchy_states.c.device_pk == device_pk))).first()
+    row = (
+        await conn.execute(select(hierarchy_states.c.id).where(hierarchy_states.c.device_pk == device_pk))
+    ).first()
     return row is not None

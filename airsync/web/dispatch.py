@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from airsync.commands import COMMANDS, PROTOCOL_COMMANDS_HEADER, Command
 from airsync.commands.context import RawResponse, RequestContext, Services
 from airsync.protocol.errors import EASError, HTTPError, StatusError
-from airsync.protocol.query import QueryError, RequestLine, parse_request_line
+from airsync.protocol.query import QueryError, RequestLine, header, parse_request_line
 from airsync.protocol.status import CommonStatus, http_equivalent
 from airsync.protocol.versions import SUPPORTED_HEADER, ProtocolVersion, supported, uses_http_status
 from airsync.store.records import User
@@ -38,14 +38,6 @@ class HTTPResult:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
-
-
-def _header(headers: Mapping[str, str], name: str) -> str | None:
-    lname = name.lower()
-    for key, value in headers.items():
-        if key.lower() == lname:
-            return value
-    return None
 
 
 def options_response() -> HTTPResult:
@@ -77,7 +69,7 @@ class Dispatcher:
         )
 
     async def options(self, headers: Mapping[str, str]) -> HTTPResult:
-        user = await authenticate(self.services.accounts, _header(headers, "Authorization"))
+        user = await authenticate(self.services.accounts, header(headers, "Authorization"))
         if user is None:
             return unauthorized()
         return options_response()
@@ -89,7 +81,7 @@ class Dispatcher:
         line: RequestLine | None = None
         result: HTTPResult
         try:
-            user = await authenticate(self.services.accounts, _header(headers, "Authorization"))
+            user = await authenticate(self.services.accounts, header(headers, "Authorization"))
             if user is None:
                 fields["reason"] = "bad or missing credentials"
                 result = unauthorized()
@@ -140,19 +132,30 @@ class Dispatcher:
             raise HTTPError(
                 400,
                 "no MS-ASProtocolVersion header",
-                {"MS-ASProtocolVersions": SUPPORTED_HEADER, "MS-ASProtocolCommands": PROTOCOL_COMMANDS_HEADER},
+                {
+                    "MS-ASProtocolVersions": SUPPORTED_HEADER,
+                    "MS-ASProtocolCommands": PROTOCOL_COMMANDS_HEADER,
+                },
             )
         if not supported(line.version):
             # VersionNotSupported: the client learns what we speak and can fall back.
             raise HTTPError(
                 400,
                 f"protocol version {line.version} is not supported",
-                {"MS-ASProtocolVersions": SUPPORTED_HEADER, "MS-ASProtocolCommands": PROTOCOL_COMMANDS_HEADER},
+                {
+                    "MS-ASProtocolVersions": SUPPORTED_HEADER,
+                    "MS-ASProtocolCommands": PROTOCOL_COMMANDS_HEADER,
+                },
             )
         return line
 
     async def _command(
-        self, user: User, line: RequestLine, headers: Mapping[str, str], body: bytes, fields: dict[str, object]
+        self,
+        user: User,
+        line: RequestLine,
+        headers: Mapping[str, str],
+        body: bytes,
+        fields: dict[str, object],
     ) -> HTTPResult:
         assert line.version is not None
         version = line.version
@@ -163,12 +166,14 @@ class Dispatcher:
             raise HTTPError(501, f"command {line.cmd!r} is not implemented")
         try:
             if version < command.first_version:
-                raise StatusError(CommonStatus.VersionNotSupported, f"{command.name} needs {command.first_version}")
+                raise StatusError(
+                    CommonStatus.VersionNotSupported, f"{command.name} needs {command.first_version}"
+                )
             device = await self.services.devices.touch(
                 user.id,
                 line.device_id,
                 line.device_type,
-                user_agent=_header(headers, "User-Agent"),
+                user_agent=header(headers, "User-Agent"),
                 protocol_version=str(version),
             )
             if command.needs_policy:
@@ -189,8 +194,8 @@ class Dispatcher:
                 params=line.params,
                 save_in_sent=line.save_in_sent,
                 accept_multipart=line.accept_multipart,
-                user_agent=_header(headers, "User-Agent"),
-                locale=_header(headers, "Accept-Language"),
+                user_agent=header(headers, "User-Agent"),
+                locale=header(headers, "Accept-Language"),
                 headers=headers,
                 log_fields=fields,
             )
@@ -204,8 +209,11 @@ class Dispatcher:
         if response is None:
             return HTTPResult(200, dict(BASE_HEADERS))
         if isinstance(response, RawResponse):
-            return HTTPResult(200, {**BASE_HEADERS, "Content-Type": response.content_type, **response.headers},
-                              response.body)
+            return HTTPResult(
+                200,
+                {**BASE_HEADERS, "Content-Type": response.content_type, **response.headers},
+                response.body,
+            )
         status_el = response.find("Status")
         if status_el is not None:
             fields["status"] = status_el.text
@@ -216,12 +224,14 @@ class Dispatcher:
         other = await self.services.accounts.find_login(claimed)
         return other is not None and other.id == user.id
 
-    def _decode(self, command: Command, version: ProtocolVersion, body: bytes, headers: Mapping[str, str]) -> Element | None:
+    def _decode(
+        self, command: Command, version: ProtocolVersion, body: bytes, headers: Mapping[str, str]
+    ) -> Element | None:
         if not body:
             if command.body == "optional":
                 return None
             raise StatusError(CommonStatus.InvalidContent, f"{command.name} needs a request body")
-        content_type = (_header(headers, "Content-Type") or "").split(";")[0].strip().lower()
+        content_type = (header(headers, "Content-Type") or "").split(";")[0].strip().lower()
         if content_type and content_type not in WBXML_TYPES:
             raise StatusError(CommonStatus.InvalidContent, f"unexpected Content-Type {content_type!r}")
         try:
@@ -230,7 +240,8 @@ class Dispatcher:
             raise StatusError(CommonStatus.InvalidWBXML, f"undecodable WBXML: {exc}") from None
         if (tree.ns, tree.tag) != command.root:
             raise StatusError(
-                CommonStatus.InvalidXML, f"{command.name} body starts with {tree.qname}, not {':'.join(command.root)}"
+                CommonStatus.InvalidXML,
+                f"{command.name} body starts with {tree.qname}, not {':'.join(command.root)}",
             )
         return tree
 
@@ -240,7 +251,7 @@ class Dispatcher:
             return HTTPResult(code, dict(BASE_HEADERS))
         namespace, root = command.root
         factory = getattr(ns, namespace)
-        tree = getattr(factory, root)(getattr(factory, "Status")(exc.status))
+        tree = getattr(factory, root)(factory.Status(exc.status))
         return HTTPResult(200, {**BASE_HEADERS, "Content-Type": WBXML_TYPES[0]}, encode(tree))
 
 

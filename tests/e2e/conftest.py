@@ -42,12 +42,37 @@ def start_server(data_dir: Path, *extra: str, database_url: str | None = None) -
     port = free_port()
     db_args = ["--database-url", database_url] if database_url else []
     for name, email in (("alice", "alice@example.test"), ("bob", "bob@example.test")):
-        airsync("user", "add", name, "--password", "secret", "--email", email, "--data-dir", str(data_dir), *db_args)
+        airsync(
+            "user",
+            "add",
+            name,
+            "--password",
+            "secret",
+            "--email",
+            email,
+            "--data-dir",
+            str(data_dir),
+            *db_args,
+        )
     log_path = data_dir / "server.log"
     with log_path.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "airsync.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--data-dir", str(data_dir), "--public-url", f"http://127.0.0.1:{port}", *db_args, *extra],
+            [
+                sys.executable,
+                "-m",
+                "airsync.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--data-dir",
+                str(data_dir),
+                "--public-url",
+                f"http://127.0.0.1:{port}",
+                *db_args,
+                *extra,
+            ],
             stdout=out,
             stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},

@@ -22,7 +22,12 @@ def test_spec_plain_example() -> None:
     line = parse_request_line(
         "Cmd=Sync&User=rmjones&DeviceId=v140Device&DeviceType=SmartPhone", {"MS-ASProtocolVersion": "14.0"}
     )
-    assert (line.cmd, line.user, line.device_id, line.device_type) == ("Sync", "rmjones", "v140Device", "SmartPhone")
+    assert (line.cmd, line.user, line.device_id, line.device_type) == (
+        "Sync",
+        "rmjones",
+        "v140Device",
+        "SmartPhone",
+    )
     assert line.version == ProtocolVersion(14, 0)
 
 

@@ -75,7 +75,10 @@ async def test_folder_rules(any_db: Database) -> None:
         child = await create_folder(conn, alice.id, projects.server_id, "2026", FolderType.UserMail)
         with pytest.raises(FolderError):
             await update_folder(conn, alice.id, projects.server_id, child.server_id, "Loop")
-        assert await delete_folder(conn, alice.id, projects.server_id) == [projects.server_id, child.server_id]
+        assert await delete_folder(conn, alice.id, projects.server_id) == [
+            projects.server_id,
+            child.server_id,
+        ]
         with pytest.raises(FolderError) as err:
             await delete_folder(conn, alice.id, projects.server_id)
         assert err.value.kind == "not_found"
@@ -100,7 +103,9 @@ async def test_devices(any_db: Database) -> None:
     assert (await registry.get(alice.id, "SHARED")).wipe_state == "requested"
     assert (await registry.get(bob.id, "SHARED")).wipe_state == "none"
     assert [(u, d.device_id) for u, d in await registry.list()] == [
-        ("alice", "PHONE"), ("alice", "SHARED"), ("bob", "SHARED")
+        ("alice", "PHONE"),
+        ("alice", "SHARED"),
+        ("bob", "SHARED"),
     ]
 
 
