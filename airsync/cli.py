@@ -98,6 +98,9 @@ def main(argv: list[str] | None = None) -> int:
             level=getattr(logging, cfg.log_level.upper()),
             format="%(asctime)s %(levelname)s %(name)s %(message)s",
         )
+        # Alembic announces each of its plugins at INFO; only the migrations themselves matter.
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+        logging.getLogger("alembic.runtime.migration").setLevel(logging.INFO)
         if args.command == "serve":
             return _serve(cfg, demo=args.demo)
         handler: Callable[[Config, argparse.Namespace], Awaitable[int]] = {

@@ -60,7 +60,6 @@ OPTIONS: tuple[Option, ...] = (
     Option("max_request_size", int, 50 * 1024 * 1024, "largest request body accepted, in bytes"),
     Option("policy_required", bool, True, "devices must provision before they sync (HTTP 449 / Status 142)"),
     Option("log_level", str, "info", "debug, info, warning or error"),
-    Option("redis_url", str, None, "redis://host:port for push notifications between workers", flag=True),
 )
 
 
@@ -79,7 +78,6 @@ class Config:
     max_request_size: int = 50 * 1024 * 1024
     policy_required: bool = True
     log_level: str = "info"
-    redis_url: str | None = None
     #: The [policy] table of the config file: EASProvisionDoc settings by their spec names.
     policy: Mapping[str, Any] = field(default_factory=dict)
 
