@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -19,8 +19,10 @@ from airsync.commands.context import Services
 from airsync.config import Config
 from airsync.devices.policy import PolicyProvider
 from airsync.devices.registry import DeviceRegistry
+from airsync.push.bus import ChangeBus, Poller
 from airsync.store.accounts import Accounts
 from airsync.store.db import Database
+from airsync.store.tables import users
 
 from .auth import authenticate
 from .autodiscover import autodiscover, autodiscover_json
@@ -68,9 +70,12 @@ def create_app(config: Config, *, services: Services | None = None) -> Starlette
             services = await open_services(config)
         state["dispatcher"] = Dispatcher(services)
         state["services"] = services
+        poller = Poller(services.bus, _counter_reader(services))
+        poller.start()
         try:
             yield
         finally:
+            await poller.stop()
             if owned:
                 await services.db.close()
 
@@ -88,6 +93,10 @@ def create_app(config: Config, *, services: Services | None = None) -> Starlette
             except PayloadTooLarge:
                 log.warning("request body over the %d-byte limit refused", svc.config.max_request_size)
                 return Response(status_code=413, headers=BASE_HEADERS)
+            except ClientDisconnect:
+                # Mobile links drop mid-upload; nothing was read, nothing is done.
+                log.info("client hung up before its request body was complete")
+                return Response(status_code=400, headers=BASE_HEADERS)
             result = await dispatcher.post(request.url.query, request.headers, body)
             return _to_response(result)
         if path == AUTODISCOVER_XML:
@@ -100,6 +109,8 @@ def create_app(config: Config, *, services: Services | None = None) -> Starlette
                 body = await read_body(request, 64 * 1024)
             except PayloadTooLarge:
                 return Response(status_code=413)
+            except ClientDisconnect:
+                return Response(status_code=400)
             status, content_type, payload = await autodiscover(svc, user, body)
             return Response(payload, status_code=status, media_type=content_type)
         if path == AUTODISCOVER_JSON and request.method == "GET":
@@ -126,4 +137,19 @@ async def open_services(config: Config) -> Services:
         accounts=Accounts(db),
         devices=DeviceRegistry(db),
         policy=policy,
+        bus=ChangeBus(),
     )
+
+
+def _counter_reader(services: Services):  # type: ignore[no-untyped-def]
+    """For the change poller: each waiting user's item and hierarchy counters, in one query."""
+    from sqlalchemy import select
+
+    async def read(user_ids: set[int]) -> dict[int, tuple[int, int]]:
+        async with services.db.read() as conn:
+            rows = await conn.execute(
+                select(users.c.id, users.c.item_seq, users.c.hierarchy_seq).where(users.c.id.in_(user_ids))
+            )
+            return {r.id: (r.item_seq, r.hierarchy_seq) for r in rows.all()}
+
+    return read
