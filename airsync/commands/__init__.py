@@ -19,6 +19,7 @@ from . import (
     folder_sync,
     folder_update,
     get_item_estimate,
+    ping,
     provision,
     settings,
     sync,
@@ -51,6 +52,8 @@ COMMANDS: dict[str, Command] = {
         Command("FolderDelete", folder_delete.handle, ("FolderHierarchy", "FolderDelete")),
         Command("Sync", sync.handle, ("AirSync", "Sync"), body="optional"),
         Command("GetItemEstimate", get_item_estimate.handle, ("GetItemEstimate", "GetItemEstimate")),
+        # MS-ASPROV 3.1.5.1: Ping is the one command sent without a policy key.
+        Command("Ping", ping.handle, ("Ping", "Ping"), needs_policy=False, body="optional"),
         Command("Settings", settings.handle, ("Settings", "Settings"), first_version=V12_0),
     )
 }

@@ -12,6 +12,7 @@ from airsync.config import Config
 from airsync.devices.policy import PolicyProvider
 from airsync.devices.registry import DeviceRegistry
 from airsync.protocol.versions import ProtocolVersion
+from airsync.push.bus import ChangeBus
 from airsync.store.accounts import Accounts
 from airsync.store.db import Database
 from airsync.store.records import Device, User
@@ -29,6 +30,7 @@ class Services:
     accounts: Accounts
     devices: DeviceRegistry
     policy: PolicyProvider
+    bus: ChangeBus = field(default_factory=ChangeBus)
 
 
 @dataclass

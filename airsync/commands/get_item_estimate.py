@@ -1,8 +1,9 @@
 """GetItemEstimate: how many changes a Sync would bring (MS-ASCMD 2.2.1.9).
 
 In 2.5 to 12.1 the Class and FilterType sit directly in Collection; 14.0 moved them into
-airsync:Options. Either shape is read. The estimate counts server changes pending for the device;
-the server holds no items until the sync engine lands, so a primed collection reports 0.
+airsync:Options. Either shape is read. The estimate counts the server changes the device's next
+Sync would bring: changed items it does not hold at their current version, and deletions of items
+it holds.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from enum import IntEnum
 
 from airsync.store.folders import get_folder
 from airsync.sync import collections, keys
+from airsync.sync.pending import pending_count
 from airsync.wbxml import Element, ns
 
 from .context import RequestContext
@@ -50,6 +52,7 @@ async def _estimate(ctx: RequestContext, collection: Element) -> Element:
                 GIE.Status(Status.InvalidCollection), GIE.Collection(GIE.CollectionId(collection_id))
             )
         partnership = await collections.find(conn, ctx.device.id, collection_id)
+        estimate = await pending_count(conn, ctx.user.id, ctx.device.id, collection_id)
     if partnership is None or sync_key in (None, keys.INITIAL):
         return GIE.Response(GIE.Status(Status.NotPrimed), GIE.Collection(GIE.CollectionId(collection_id)))
     if sync_key not in (partnership.sync_key, partnership.previous_sync_key):
@@ -58,5 +61,5 @@ async def _estimate(ctx: RequestContext, collection: Element) -> Element:
         )
     return GIE.Response(
         GIE.Status(Status.Success),
-        GIE.Collection(GIE.CollectionId(collection_id), GIE.Estimate(0)),
+        GIE.Collection(GIE.CollectionId(collection_id), GIE.Estimate(estimate or 0)),
     )

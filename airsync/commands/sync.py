@@ -1,27 +1,32 @@
 """Sync: synchronize the items of collections (MS-ASCMD 2.2.1.21).
 
-First step of the command: it opens partnerships (SyncKey 0) on any folder, validates keys and
-collections with the spec's statuses, and records the options and the Supported list a device
-declares, so the sync engine can take over the same state. There are no items on the server yet,
-so a valid non-zero key has nothing to report: 12.1 and later get the empty response of MS-ASCMD
-2.2.1.21.1; 2.5 to 12.0 get the collection back with an unchanged key. Item changes sent by a
-device are refused with Status 5 (retry later), so the device keeps them: nothing is lost.
+The request's shape is read here; each collection goes through the sync engine (airsync.sync.engine).
+12.1 added the empty request (repeat the cached one), Partial, and Wait; 14.0 HeartbeatInterval.
+A request with nothing to report is held until a change arrives or the interval ends, and then
+gets the empty response of 2.2.1.21.1 (HTTP 200, no body).
 """
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
 from airsync.protocol import quirks
-from airsync.protocol.versions import V12_1
+from airsync.protocol.versions import V12_1, V14_0
+from airsync.push.bus import HIERARCHY, Superseded
 from airsync.store.folders import CLASS_OF_TYPE, get_folder
-from airsync.sync import collections, keys
-from airsync.wbxml import Element, ns
+from airsync.sync import collections, engine, keys
+from airsync.wbxml import Element, WBXMLError, decode, encode, ns
 
 from .context import RequestContext
 
 AS = ns.AirSync
+
+MIN_HEARTBEAT, MAX_HEARTBEAT = 60, 3540  # seconds (MS-ASCMD 2.2.3.90.2)
+MIN_WAIT, MAX_WAIT = 1, 59  # minutes (2.2.3.195)
+MAX_COLLECTIONS = 1000
 
 
 class Status(IntEnum):
@@ -42,96 +47,257 @@ class Status(IntEnum):
     Retry = 16  #: Something on the server caused a retriable error.
 
 
-class _BadRequest(Exception):
-    pass
+class _Refused(Exception):
+    def __init__(self, status: Status, reason: str, limit: int | None = None) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.limit = limit
+
+
+@dataclass
+class _Collection:
+    element: Element  # the request's Collection
+    collection_id: str
+    sync_key: str
 
 
 async def handle(ctx: RequestContext, request: Element | None) -> Element | None:
+    try:
+        request = await _complete_request(ctx, request)
+        interval = _interval(ctx, request)
+        wanted = _collections(request)
+    except _Refused as exc:
+        ctx.log.info("Sync refused: %s", exc)
+        return AS.Sync(AS.Status(exc.status), AS.Limit(exc.limit) if exc.limit is not None else None)
+    window = _window(request.findtext("WindowSize"))
+    deadline = time.monotonic() + (interval or 0)
+    bus = ctx.services.bus
+    device_key = (ctx.user.id, ctx.device.device_id)
+    with bus.subscribe(ctx.user.id, device_key, [c.collection_id for c in wanted]) as waiter:
+        while True:
+            results, changed = await _run_collections(ctx, wanted, window)
+            if changed:
+                bus.publish(ctx.user.id, changed)
+            if results or interval is None:
+                break
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            try:
+                folders = await bus.wait(waiter, remaining)
+            except Superseded:
+                ctx.log.info("Sync ended by a newer request of the device")
+                break
+            if HIERARCHY in folders:
+                return AS.Sync(AS.Status(Status.FolderHierarchyChanged))
+            if not folders:
+                break
+            # Fresh keys: a change arrived; the next round answers with the current partnership keys.
+            wanted = [await _current_key(ctx, c) for c in wanted]
+    if results:
+        return AS.Sync(AS.Collections(results))
+    if ctx.version >= V12_1:
+        return None
+    # 2.5 and 12.0 know no empty response: each collection answers with its unchanged key.
+    return AS.Sync(
+        AS.Collections(
+            AS.Collection(AS.SyncKey(c.sync_key), AS.CollectionId(c.collection_id), AS.Status(Status.Success))
+            for c in wanted
+        )
+    )
+
+
+async def _complete_request(ctx: RequestContext, request: Element | None) -> Element:
+    """The request to act on: an empty body or a Partial one completed from the cached request
+    (MS-ASCMD 2.2.1.21.1, 2.2.3.131), and the cache refreshed."""
+    cached = _cached(ctx)
     if request is None:
-        # An empty request repeats the cached one (12.1+); no request is cached before the engine's
-        # cache lands, so the device is told to send it in full (MS-ASCMD 2.2.3.177.17, Status 13).
-        ctx.log.info("empty Sync request and no cached request: Status 13")
-        return AS.Sync(AS.Status(Status.RequestIncomplete))
-    if request.find("Wait") is not None and request.find("HeartbeatInterval") is not None:
-        ctx.log.warning("Sync with both Wait and HeartbeatInterval")
-        return AS.Sync(AS.Status(Status.ProtocolError))
+        if ctx.version < V12_1 or cached is None:
+            raise _Refused(Status.RequestIncomplete, "empty Sync and no cached request")
+        return cached
+    if request.find("Partial") is not None:
+        if cached is None:
+            raise _Refused(Status.RequestIncomplete, "Partial Sync and no cached request")
+        request = _merge_partial(cached, request)
+    if request.find("Collections") is not None:
+        await ctx.services.devices.update(ctx.device.id, sync_request=encode(_for_cache(request)))
+    return request
+
+
+def _cached(ctx: RequestContext) -> Element | None:
+    raw = ctx.device.sync_request
+    if not raw:
+        return None
+    try:
+        return decode(raw)
+    except WBXMLError:
+        return None
+
+
+def _for_cache(request: Element) -> Element:
+    """The request without the device's item commands: a repeat must not apply them again."""
+    collections_el = request.find("Collections")
+    kept = [c for c in request if c.tag != "Collections"]
+    cols = [
+        Element(c.ns, c.tag, None, tuple(x for x in c if x.tag != "Commands"))
+        for c in (collections_el or Element("AirSync", "Collections"))
+    ]
+    return Element(request.ns, request.tag, None, (*kept, AS.Collections(cols)))
+
+
+def _merge_partial(cached: Element, partial: Element) -> Element:
+    """Collections left out of a Partial request keep their cached settings."""
+    sent = {c.findtext("CollectionId"): c for c in (partial.find("Collections") or AS.Collections())}
+    merged = list(sent.values())
+    for old in cached.find("Collections") or AS.Collections():
+        if old.findtext("CollectionId") not in sent:
+            merged.append(old)
+    head = [c for c in partial if c.tag not in ("Collections", "Partial")]
+    if not any(c.tag in ("Wait", "HeartbeatInterval") for c in head):
+        head += [c for c in cached if c.tag in ("Wait", "HeartbeatInterval")]
+    return Element(partial.ns, partial.tag, None, (*head, AS.Collections(merged)))
+
+
+def _interval(ctx: RequestContext, request: Element) -> float | None:
+    wait = request.findtext("Wait")
+    heartbeat = request.findtext("HeartbeatInterval")
+    if wait is not None and heartbeat is not None:
+        raise _Refused(Status.ProtocolError, "both Wait and HeartbeatInterval")
+    if wait is not None:
+        minutes = _number(wait)
+        if minutes is None or minutes < MIN_WAIT or minutes > MAX_WAIT:
+            raise _Refused(
+                Status.InvalidWaitOrHeartbeat,
+                f"Wait {wait!r}",
+                MAX_WAIT if (minutes or 0) > MAX_WAIT else MIN_WAIT,
+            )
+        return minutes * 60.0
+    if heartbeat is not None and ctx.version >= V14_0:
+        seconds = _number(heartbeat)
+        if seconds is None or seconds < MIN_HEARTBEAT or seconds > MAX_HEARTBEAT:
+            limit = MAX_HEARTBEAT if (seconds or 0) > MAX_HEARTBEAT else MIN_HEARTBEAT
+            raise _Refused(Status.InvalidWaitOrHeartbeat, f"HeartbeatInterval {heartbeat!r}", limit)
+        return float(seconds)
+    return None
+
+
+def _collections(request: Element) -> list[_Collection]:
     collections_el = request.find("Collections")
     if collections_el is None:
-        if request.find("Partial") is not None:
-            return AS.Sync(AS.Status(Status.RequestIncomplete))
-        ctx.log.warning("Sync without Collections")
-        return AS.Sync(AS.Status(Status.ProtocolError))
+        raise _Refused(Status.ProtocolError, "no Collections")
+    found = []
+    for c in collections_el.findall("Collection"):
+        sync_key, collection_id = c.findtext("SyncKey"), c.findtext("CollectionId")
+        if sync_key is None or collection_id is None:
+            raise _Refused(Status.ProtocolError, "a Collection needs SyncKey and CollectionId")
+        found.append(_Collection(c, collection_id.strip(), sync_key.strip()))
+    if len(found) > MAX_COLLECTIONS:
+        raise _Refused(Status.TooManyCollections, f"{len(found)} collections", MAX_COLLECTIONS)
+    return found
+
+
+def _window(text: str | None, default: int = engine.DEFAULT_WINDOW) -> int:
+    """MS-ASCMD 2.2.3.199: 0 or more than 512 counts as 512."""
+    value = _number(text) if text is not None else default
+    if value is None:
+        return default
+    return engine.MAX_WINDOW if value <= 0 or value > engine.MAX_WINDOW else value
+
+
+async def _run_collections(
+    ctx: RequestContext, wanted: list[_Collection], window: int
+) -> tuple[list[Element], set[str]]:
     results: list[Element] = []
-    for collection in collections_el.findall("Collection"):
-        try:
-            result = await _collection(ctx, collection)
-        except _BadRequest as exc:
-            ctx.log.warning("Sync request refused: %s", exc)
-            return AS.Sync(AS.Status(Status.ProtocolError))
-        if result is not None:
-            results.append(result)
-    if not results:
-        return None if ctx.version >= V12_1 else AS.Sync(AS.Collections())
-    return AS.Sync(AS.Collections(results))
+    changed: set[str] = set()
+    remaining = window
+    for c in wanted:
+        element, did_change, used = await _collection(ctx, c, remaining)
+        remaining = max(remaining - used, 0)
+        if element is not None:
+            results.append(element)
+        if did_change:
+            changed.add(c.collection_id)
+    return results, changed
 
 
-async def _collection(ctx: RequestContext, request: Element) -> Element | None:
-    sync_key = request.findtext("SyncKey")
-    collection_id = request.findtext("CollectionId")
-    if sync_key is None or collection_id is None:
-        raise _BadRequest("a Collection needs SyncKey and CollectionId")
-    sync_key = sync_key.strip()
+async def _collection(ctx: RequestContext, c: _Collection, room: int) -> tuple[Element | None, bool, int]:
+    request = c.element
     async with ctx.services.db.begin() as conn:
-        folder = await get_folder(conn, ctx.user.id, collection_id)
+        folder = await get_folder(conn, ctx.user.id, c.collection_id)
         if folder is None:
-            ctx.log.info("Sync on unknown collection %r: Status 12", collection_id[:64])
-            return _reply(ctx, None, collection_id, None, Status.FolderHierarchyChanged)
+            ctx.log.info("Sync on unknown collection %r: Status 12", c.collection_id[:64])
+            return _status(ctx, c, None, Status.FolderHierarchyChanged), False, 0
         folder_class = CLASS_OF_TYPE.get(folder.type, "Email")
         options = _options(request)
-        if sync_key == keys.INITIAL:
+        if c.sync_key == keys.INITIAL:
             quirks.getchanges_at_key_zero(request)
             supported_el = request.find("Supported")
-            supported = None if supported_el is None else [c.qname for c in supported_el]
+            supported = None if supported_el is None else [x.qname for x in supported_el]
             partnership = await collections.open_partnership(
-                conn, ctx.device.id, collection_id, folder_class, options, supported
+                conn, ctx.device.id, c.collection_id, folder_class, options, supported
             )
-            return _reply(ctx, folder_class, collection_id, partnership.sync_key, Status.Success)
-        try:
-            partnership = await collections.check_key(conn, ctx.device.id, collection_id, sync_key)
-        except collections.KeyMismatch:
-            ctx.log.info(
-                "Sync key %r for collection %s is not current: Status 3", sync_key[:64], collection_id
+            return _status(ctx, c, partnership.sync_key, Status.Success), False, 0
+        state = await engine.load(conn, ctx.device.id, c.collection_id)
+        if state is None:
+            return _status(ctx, c, "0", Status.InvalidSyncKey), False, 0
+        if options and c.sync_key == state.sync_key:
+            await collections.update_options(
+                conn, ctx.device.id, c.collection_id, {**state.options, **options}
             )
-            return _reply(ctx, folder_class, collection_id, "0", Status.InvalidSyncKey)
-        if options:
-            await collections.update_options(conn, ctx.device.id, collection_id, options)
-    commands = request.find("Commands")
-    if commands is not None and any(True for _ in commands):
-        ctx.log.warning(
-            "collection %s: the device sent item changes; this server does not store items yet: Status 5",
-            collection_id,
+            state.options = {**state.options, **options}
+        get_changes = request.find("GetChanges")
+        own_window = request.findtext("WindowSize")
+        engine_request = engine.Request(
+            collection_id=c.collection_id,
+            sync_key=c.sync_key,
+            get_changes=get_changes is None or get_changes.text.strip() in ("", "1"),
+            window=min(room, _window(own_window)) if own_window is not None else room,
+            options=state.options,
+            commands=request.find("Commands"),
+            conflict_client_wins=engine.class_options(state.options, folder_class).get("Conflict") == "0",
         )
-        return _reply(ctx, folder_class, collection_id, partnership.sync_key, Status.ServerError)
-    if ctx.version >= V12_1:
-        return None  # nothing changed: the collection is left out of the response
-    return _reply(ctx, folder_class, collection_id, partnership.sync_key, Status.Success)
+        try:
+            outcome = await engine.sync_collection(
+                conn,
+                user_id=ctx.user.id,
+                device_pk=ctx.device.id,
+                version=ctx.version,
+                partnership=state,
+                request=engine_request,
+            )
+        except KeyError:
+            ctx.log.info(
+                "Sync key %r of collection %s is not current: Status 3", c.sync_key[:64], c.collection_id
+            )
+            return _status(ctx, c, "0", Status.InvalidSyncKey), False, 0
+    if outcome.element is not None:
+        ctx.log_fields.setdefault("collections", []).append(
+            f"{c.collection_id}:{'replay' if outcome.replayed else outcome.sent}"
+        )
+    return outcome.element, outcome.changed, outcome.sent
 
 
-def _reply(
-    ctx: RequestContext, folder_class: str | None, collection_id: str, sync_key: str | None, status: Status
-) -> Element:
-    ctx.log_fields.setdefault("collections", []).append(f"{collection_id}:{int(status)}")
+async def _current_key(ctx: RequestContext, c: _Collection) -> _Collection:
+    async with ctx.services.db.read() as conn:
+        state = await engine.load(conn, ctx.device.id, c.collection_id)
+    if state is None:
+        return c
+    stripped = Element(c.element.ns, c.element.tag, None, tuple(x for x in c.element if x.tag != "Commands"))
+    return _Collection(stripped, c.collection_id, state.sync_key)
+
+
+def _status(ctx: RequestContext, c: _Collection, sync_key: str | None, status: Status) -> Element:
+    ctx.log_fields.setdefault("collections", []).append(f"{c.collection_id}:status{int(status)}")
     return AS.Collection(
         AS.SyncKey(sync_key) if sync_key is not None else None,
-        AS.CollectionId(collection_id),
+        AS.CollectionId(c.collection_id),
         AS.Status(status),
     )
 
 
 def _options(request: Element) -> dict[str, Any]:
-    """What the device asked for, kept for the sync engine: FilterType, Conflict, MIMESupport,
-    MIMETruncation, BodyPreference... Per class (14.0+ allows an SMS Options block beside the
-    folder's own)."""
+    """What the device asked for, by class (14.0+ allows an SMS Options block beside the folder's
+    own): FilterType, Conflict, MIMESupport, MIMETruncation, Truncation, BodyPreference..."""
     options: dict[str, Any] = {}
     for block in request.findall("Options"):
         cls = block.findtext("Class") or ""
@@ -140,12 +306,20 @@ def _options(request: Element) -> dict[str, Any]:
             if child.tag == "Class":
                 continue
             if child.tag in ("BodyPreference", "BodyPartPreference"):
-                entry.setdefault(child.tag, []).append({c.tag: c.text for c in child})
+                entry.setdefault(child.tag, []).append({x.tag: x.text for x in child})
             else:
                 entry[child.tag] = child.text
         options[cls] = entry
-    for tag in ("DeletesAsMoves", "GetChanges", "WindowSize", "ConversationMode"):
-        value = request.find(tag)
+    # 2.5 and 12.x requests put FilterType, Truncation and Conflict straight into Collection.
+    for tag in ("FilterType", "Truncation", "Conflict", "MIMESupport", "MIMETruncation"):
+        value = request.findtext(tag)
         if value is not None:
-            options[tag] = value.text or "1"
+            options.setdefault("", {})[tag] = value
     return options
+
+
+def _number(text: str | None) -> int | None:
+    try:
+        return int((text or "").strip())
+    except ValueError:
+        return None

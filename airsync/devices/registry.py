@@ -44,6 +44,8 @@ def row_to_device(row: Any) -> Device:
         wipe_type=row.wipe_type,
         wipe_requested_at=_aware(row.wipe_requested_at),
         wipe_acknowledged_at=_aware(row.wipe_acknowledged_at),
+        sync_request=row.sync_request,
+        ping_request=row.ping_request,
     )
 
 

@@ -45,3 +45,6 @@ class Device:
     wipe_type: str | None = None
     wipe_requested_at: datetime | None = None
     wipe_acknowledged_at: datetime | None = None
+    #: The last full Sync request (WBXML) and the last Ping's folders and interval, for reuse.
+    sync_request: bytes | None = None
+    ping_request: dict[str, Any] | None = None

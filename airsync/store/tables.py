@@ -13,11 +13,13 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
     String,
     Table,
+    Text,
     UniqueConstraint,
 )
 
@@ -43,6 +45,8 @@ users = Table(
     # Source of folder ServerIds and of the hierarchy change counter (see folders.changed_seq).
     Column("next_folder_id", Integer, nullable=False, server_default="1"),
     Column("hierarchy_seq", BigInteger, nullable=False, server_default="0"),
+    # Source of item versions: every add, change or delete of one of the user's items takes the next.
+    Column("item_seq", BigInteger, nullable=False, server_default="0"),
 )
 
 oof_settings = Table(
@@ -101,6 +105,10 @@ devices = Table(
     Column("wipe_requested_at", DateTime(timezone=True)),
     Column("wipe_acknowledged_at", DateTime(timezone=True)),
     Column("device_password", String(255)),  # Settings DevicePassword: the recovery password
+    # The last full Sync request (WBXML), reused by an empty or Partial Sync (MS-ASCMD 2.2.3.131),
+    # and the last Ping's folders and interval, reused by an empty Ping (3.1.5.8).
+    Column("sync_request", LargeBinary),
+    Column("ping_request", JSON),
     UniqueConstraint("user_id", "device_id", name="uq_devices_user_device"),
 )
 
@@ -135,7 +143,76 @@ sync_collections = Table(
     Column("supported", JSON),
     # The response body sent for sync_key, replayed when the device presents previous_sync_key.
     Column("last_response", LargeBinary),
+    # The device holds every change of the collection up to this item version (see items.version).
+    Column("watermark", BigInteger, nullable=False, server_default="0"),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("device_pk", "collection_id", name="uq_sync_collections_device_collection"),
+)
+
+
+# The user's items (calendar events, contacts, tasks, notes), each in its internet standard:
+# iCalendar, vCard, or a small JSON document for notes (DESIGN decision 1). A deleted item stays as
+# a tombstone so devices learn of the deletion. ``version`` comes from users.item_seq: the change
+# feed of a folder is its items ordered by version.
+items = Table(
+    "items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("folder_id", String(64), nullable=False),  # the folder's ServerId
+    Column("server_id", String(64), nullable=False),  # stable for the item's life, across folders
+    Column("item_class", String(32), nullable=False),  # Calendar, Contacts, Tasks, Notes
+    Column("uid", String(255)),
+    Column("content_type", String(64), nullable=False),
+    Column("content", Text, nullable=False),
+    Column("version", BigInteger, nullable=False),
+    Column("deleted", Boolean, nullable=False, server_default="0"),
+    # Derived from the content, for FilterType windows: the UTC range the item occupies (open end for
+    # endless series) and whether a task is complete.
+    Column("start_utc", DateTime(timezone=True)),
+    Column("end_utc", DateTime(timezone=True)),
+    Column("complete", Boolean),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("modified_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("user_id", "server_id", name="uq_items_user_server"),
+)
+Index("ix_items_feed", items.c.user_id, items.c.folder_id, items.c.version)
+
+# What a device holds of a collection: item ServerId -> the item version it was last sent (or sent
+# us). Add or Change is decided by presence, Delete is sent only for held items, conflicts compare
+# versions.
+sync_items = Table(
+    "sync_items",
+    metadata,
+    Column(
+        "partnership_id", Integer, ForeignKey("sync_collections.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("server_id", String(64), primary_key=True),
+    Column("version", BigInteger, nullable=False),
+)
+
+# ClientId -> ServerId of the items a device added, so a retried Add creates nothing twice.
+sync_client_ids = Table(
+    "sync_client_ids",
+    metadata,
+    Column(
+        "partnership_id", Integer, ForeignKey("sync_collections.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("client_id", String(64), primary_key=True),
+    Column("server_id", String(64), nullable=False),
+)
+
+# Items of a collection the server could not convert for a device: skipped, logged, and recorded
+# here so an operator can see them; the collection flows on (FIELD_NOTES 2).
+sync_item_errors = Table(
+    "sync_item_errors",
+    metadata,
+    Column(
+        "partnership_id", Integer, ForeignKey("sync_collections.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("server_id", String(64), primary_key=True),
+    Column("version", BigInteger, nullable=False),
+    Column("error", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
 )
