@@ -125,10 +125,11 @@ def body_for_device(
     return body
 
 
-def legacy_body(native: dict[str, Any] | None, truncation: str | None) -> tuple[str | None, bool]:
-    """2.5: the plain body, cut by the Truncation code, and whether it was cut."""
+def legacy_body(native: dict[str, Any] | str | None, truncation: str | None) -> tuple[str | None, bool]:
+    """2.5: the plain body, cut by the Truncation code, and whether it was cut. Converters give the
+    2.5 body as plain text already, or as the {"Type", "Data"} dict of later versions."""
     if native is None:
         return None, False
-    data = _as_type(native, PLAIN)
+    data = native if isinstance(native, str) else _as_type(native, PLAIN)
     size = LEGACY_TRUNCATION.get(int(truncation), None) if (truncation or "").isdigit() else None
     return _cut(data, size)

@@ -381,6 +381,7 @@ def application_data(
 ) -> Element:
     data = item_class.to_eas(item.content, version)
     native = data.pop("Body", None)
+    data.pop("BodyTruncated", None)
     if version >= V12_0:
         prefs = [] if whole_body else list(options.get("BodyPreference") or [])
         if whole_body:
