@@ -1,8 +1,7 @@
 """The item classes the sync engine moves, each one row: its field table, its storage format and
 the converters between that format and the EAS dict (airsync.schema, airsync.convert).
 
-A class the server cannot convert yet is simply absent: its folders open partnerships but hold no
-items, and no converter is ever faked.
+Mail (Email) is not here yet: mail folders open partnerships but hold no items.
 """
 
 from __future__ import annotations
@@ -55,12 +54,12 @@ def in_window(item: Item, filter_type: int, now: datetime | None = None) -> bool
 
 
 def _registry() -> dict[str, ItemClass]:
-    classes: dict[str, ItemClass] = {}
-    try:
-        from airsync.convert import ical
-        from airsync.schema import calendar
+    from airsync.convert import ical, vcard, vtodo
+    from airsync.convert import notes as notes_convert
+    from airsync.schema import calendar, contacts, notes, tasks
 
-        classes["Calendar"] = ItemClass(
+    return {
+        "Calendar": ItemClass(
             name="Calendar",
             fields=calendar.CALENDAR,
             content_type="text/calendar",
@@ -68,14 +67,8 @@ def _registry() -> dict[str, ItemClass]:
             from_eas=ical.eas_to_event,
             derive=lambda text: Derived(ical.uid_of(text), *ical.summary_range(text)),
             ghosted=calendar.ghosted_properties,
-        )
-    except ImportError:  # the class's converter has not landed yet: the class stays out
-        pass
-    try:
-        from airsync.convert import vcard
-        from airsync.schema import contacts
-
-        classes["Contacts"] = ItemClass(
+        ),
+        "Contacts": ItemClass(
             name="Contacts",
             fields=contacts.CONTACTS,
             content_type="text/vcard",
@@ -83,14 +76,8 @@ def _registry() -> dict[str, ItemClass]:
             from_eas=vcard.eas_to_contact,
             derive=lambda text: Derived(vcard.uid_of(text)),
             ghosted=contacts.ghosted_properties,
-        )
-    except ImportError:
-        pass
-    try:
-        from airsync.convert import vtodo
-        from airsync.schema import tasks
-
-        classes["Tasks"] = ItemClass(
+        ),
+        "Tasks": ItemClass(
             name="Tasks",
             fields=tasks.TASKS,
             content_type="text/calendar",
@@ -98,26 +85,18 @@ def _registry() -> dict[str, ItemClass]:
             from_eas=vtodo.eas_to_task,
             derive=lambda text: Derived(vtodo.uid_of(text), complete=vtodo.is_complete(text)),
             ghosted=tasks.ghosted_properties,
-        )
-    except ImportError:
-        pass
-    try:
-        from airsync.convert import notes as notes_convert
-        from airsync.schema import notes
-
-        classes["Notes"] = ItemClass(
+        ),
+        "Notes": ItemClass(
             name="Notes",
             fields=notes.NOTES,
             content_type="application/json",
             to_eas=notes_convert.note_to_eas,
             from_eas=notes_convert.eas_to_note,
-            derive=lambda text: Derived(),
+            derive=lambda text: Derived(notes_convert.uid_of(text)),
             ghosted=notes.ghosted_properties,
             first_version=V14_0,
-        )
-    except ImportError:
-        pass
-    return classes
+        ),
+    }
 
 
 CLASSES: dict[str, ItemClass] = _registry()

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from airsync.convert.timezone import (
@@ -196,6 +196,18 @@ def test_eas_timezone_fold_and_fromutc() -> None:
 )
 def test_property_blob_rules_agree_with_the_zone(key, year) -> None:
     zone = ZoneInfo(key)
+    # One EAS blob holds one yearly rule: years in which a zone gained or dropped DST (Sao Paulo
+    # 2019, Tehran 2022) have one transition, or a changed one, and cannot be expressed.
+    offsets = [datetime(year, 1, 1, tzinfo=UTC) + timedelta(days=d) for d in range(366)]
+    changes = sum(
+        1
+        for a, b in zip(offsets, offsets[1:], strict=False)
+        if a.astimezone(zone).utcoffset() != b.astimezone(zone).utcoffset()
+    )
+    assume(
+        changes in (0, 2)
+        and offsets[0].astimezone(zone).utcoffset() == offsets[-1].astimezone(zone).utcoffset()
+    )
     fallback = EasTimezone(info_for_zone(zone, year))
     for month in range(1, 13):
         instant = datetime(year, month, 15, 12, tzinfo=UTC)
