@@ -19,6 +19,7 @@ from . import (
     folder_sync,
     folder_update,
     get_item_estimate,
+    item_operations,
     ping,
     provision,
     settings,
@@ -55,6 +56,12 @@ COMMANDS: dict[str, Command] = {
         # MS-ASPROV 3.1.5.1: Ping is the one command sent without a policy key.
         Command("Ping", ping.handle, ("Ping", "Ping"), needs_policy=False, body="optional"),
         Command("Settings", settings.handle, ("Settings", "Settings"), first_version=V12_0),
+        Command(
+            "ItemOperations",
+            item_operations.handle,
+            ("ItemOperations", "ItemOperations"),
+            first_version=V12_0,
+        ),
     )
 }
 
