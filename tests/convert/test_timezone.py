@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import logging
 from datetime import UTC, datetime, timedelta, timezone
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -200,9 +201,7 @@ def test_property_blob_rules_agree_with_the_zone(key, year) -> None:
     # 2019, Tehran 2022) have one transition, or a changed one, and cannot be expressed.
     offsets = [datetime(year, 1, 1, tzinfo=UTC) + timedelta(days=d) for d in range(366)]
     changes = sum(
-        1
-        for a, b in zip(offsets, offsets[1:], strict=False)
-        if a.astimezone(zone).utcoffset() != b.astimezone(zone).utcoffset()
+        1 for a, b in pairwise(offsets) if a.astimezone(zone).utcoffset() != b.astimezone(zone).utcoffset()
     )
     assume(
         changes in (0, 2)
