@@ -25,7 +25,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from airsync.protocol.versions import V12_0, ProtocolVersion
-from airsync.schema.fields import FieldError, decode_fields, encode_fields
+from airsync.schema.fields import FieldError, decode_fields, encode_fields, parse_datetime
 from airsync.store import items as store
 from airsync.store.tables import sync_client_ids, sync_collections, sync_item_errors, sync_items
 from airsync.wbxml import Element, decode, encode, ns
@@ -49,6 +49,7 @@ class ItemStatus:
     ConversionError = 6
     Conflict = 7
     ObjectNotFound = 8
+    ExceptionsFailed = 184  #: 16.x: one or more calendar exceptions could not be applied
 
 
 @dataclass
@@ -209,7 +210,7 @@ async def _apply_client_commands(
                 conn, user_id, version, partnership, item_class, request, command, work
             )
         elif command.tag == "Delete":
-            changed |= await _client_delete(conn, user_id, partnership, command, work)
+            changed |= await _client_delete(conn, user_id, version, partnership, item_class, command, work)
         elif command.tag == "Fetch":
             await _client_fetch(conn, user_id, version, partnership, item_class, options, command, work)
     return changed
@@ -289,20 +290,67 @@ async def _client_change(
         work.responses.append(AS.Change(AS.ServerId(server_id), AS.Status(ItemStatus.Conflict)))
         return False
     data_el = command.find("ApplicationData")
+    instance = command.findtext("AirSyncBase:InstanceId")
     try:
         new = decode_fields(item_class.fields, data_el, version) if data_el is not None else {}
         current = item_class.to_eas(item.content, version)
-        merged = merge_change(item_class, version, partnership.supported, current, new)
+        if instance is not None:
+            merged = one_occurrence(current, parse_datetime(instance), new)
+        else:
+            merged = merge_change(item_class, version, partnership.supported, current, new)
         content = item_class.from_eas(merged, version, item.content)
         derived = item_class.derive(content)
     except (FieldError, ValueError, KeyError, TypeError) as exc:
         log.warning("Change of %s not convertible: %s", server_id, exc)
-        work.responses.append(AS.Change(AS.ServerId(server_id), AS.Status(ItemStatus.ConversionError)))
+        status = ItemStatus.ExceptionsFailed if instance is not None else ItemStatus.ConversionError
+        work.responses.append(AS.Change(AS.ServerId(server_id), AS.Status(status)))
         return False
     updated = await store.update_item(conn, user_id, server_id, content, derived)
     if updated is not None:
         await _hold(conn, partnership.id, server_id, updated.version)
     return True
+
+
+#: The fields one occurrence of a series may override (MS-ASCAL 2.2.2.21 Exception).
+_OCCURRENCE_FIELDS = frozenset(
+    {
+        "Subject",
+        "StartTime",
+        "EndTime",
+        "Body",
+        "Location",
+        "Categories",
+        "Sensitivity",
+        "BusyStatus",
+        "AllDayEvent",
+        "Reminder",
+        "MeetingStatus",
+        "Attendees",
+        "AppointmentReplyTime",
+        "ResponseType",
+        "OnlineMeetingConfLink",
+        "OnlineMeetingExternalLink",
+    }
+)
+
+
+def one_occurrence(
+    current: dict[str, Any], instance: datetime, new: dict[str, Any], *, deleted: bool = False
+) -> dict[str, Any]:
+    """EAS 16.x changes or deletes one occurrence of a series by its InstanceId (MS-ASCMD
+    2.2.3.88.1): it becomes an exception of the series, and the series stays as it was."""
+    if not current.get("Recurrence"):
+        raise ValueError("InstanceId given for an item that is not a recurring series")
+    exceptions = [
+        e
+        for e in current.get("Exceptions") or []
+        if (e.get("InstanceId") or e.get("ExceptionStartTime")) != instance
+    ]
+    if deleted:
+        exception: dict[str, Any] = {"InstanceId": instance, "Deleted": True}
+    else:
+        exception = {"InstanceId": instance, **{k: v for k, v in new.items() if k in _OCCURRENCE_FIELDS}}
+    return {**current, "Exceptions": [*exceptions, exception]}
 
 
 def merge_change(
@@ -328,13 +376,34 @@ def merge_change(
 
 
 async def _client_delete(
-    conn: AsyncConnection, user_id: int, partnership: Partnership, command: Element, work: _Work
+    conn: AsyncConnection,
+    user_id: int,
+    version: ProtocolVersion,
+    partnership: Partnership,
+    item_class: ItemClass | None,
+    command: Element,
+    work: _Work,
 ) -> bool:
     server_id = command.findtext("ServerId") or ""
     item = await store.get_item(conn, user_id, server_id)
     if item is None or item.folder_id != partnership.collection_id:
         work.responses.append(AS.Delete(AS.ServerId(server_id), AS.Status(ItemStatus.ObjectNotFound)))
         return False
+    instance = command.findtext("AirSyncBase:InstanceId")
+    if instance is not None and item_class is not None:
+        # 16.x: one occurrence of a series goes; the series stays.
+        try:
+            current = item_class.to_eas(item.content, version)
+            merged = one_occurrence(current, parse_datetime(instance), {}, deleted=True)
+            content = item_class.from_eas(merged, version, item.content)
+            updated = await store.update_item(conn, user_id, server_id, content, item_class.derive(content))
+        except (FieldError, ValueError, KeyError, TypeError) as exc:
+            log.warning("Delete of occurrence %s of %s failed: %s", instance, server_id, exc)
+            work.responses.append(AS.Delete(AS.ServerId(server_id), AS.Status(ItemStatus.ExceptionsFailed)))
+            return False
+        if updated is not None:
+            await _hold(conn, partnership.id, server_id, updated.version)
+        return True
     await store.delete_item(conn, user_id, server_id)
     await conn.execute(
         delete(sync_items).where(
