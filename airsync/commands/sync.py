@@ -63,12 +63,14 @@ class _Collection:
 
 async def handle(ctx: RequestContext, request: Element | None) -> Element | None:
     try:
-        request = await _complete_request(ctx, request)
+        request, from_cache = await _complete_request(ctx, request)
         interval = _interval(ctx, request)
         wanted = _collections(request)
     except _Refused as exc:
         ctx.log.info("Sync refused: %s", exc)
         return AS.Sync(AS.Status(exc.status), AS.Limit(exc.limit) if exc.limit is not None else None)
+    # Collections repeated from the cache carry the keys of that old request: use the current ones.
+    wanted = [await _current_key(ctx, c) if c.collection_id in from_cache else c for c in wanted]
     window = _window(request.findtext("WindowSize"))
     deadline = time.monotonic() + (interval or 0)
     bus = ctx.services.bus
@@ -107,21 +109,29 @@ async def handle(ctx: RequestContext, request: Element | None) -> Element | None
     )
 
 
-async def _complete_request(ctx: RequestContext, request: Element | None) -> Element:
+async def _complete_request(ctx: RequestContext, request: Element | None) -> tuple[Element, set[str]]:
     """The request to act on: an empty body or a Partial one completed from the cached request
-    (MS-ASCMD 2.2.1.21.1, 2.2.3.131), and the cache refreshed."""
+    (MS-ASCMD 2.2.1.21.1, 2.2.3.131), and the cache refreshed. Also the CollectionIds taken from
+    the cache."""
     cached = _cached(ctx)
     if request is None:
         if ctx.version < V12_1 or cached is None:
             raise _Refused(Status.RequestIncomplete, "empty Sync and no cached request")
-        return cached
+        return cached, {c.findtext("CollectionId") or "" for c in cached.find("Collections") or ()}
+    from_cache: set[str] = set()
     if request.find("Partial") is not None:
         if cached is None:
             raise _Refused(Status.RequestIncomplete, "Partial Sync and no cached request")
+        sent = {c.findtext("CollectionId") for c in request.find("Collections") or ()}
+        from_cache = {
+            c.findtext("CollectionId") or ""
+            for c in cached.find("Collections") or ()
+            if c.findtext("CollectionId") not in sent
+        }
         request = _merge_partial(cached, request)
     if request.find("Collections") is not None:
         await ctx.services.devices.update(ctx.device.id, sync_request=encode(_for_cache(request)))
-    return request
+    return request, from_cache
 
 
 def _cached(ctx: RequestContext) -> Element | None:

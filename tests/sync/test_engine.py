@@ -316,3 +316,69 @@ async def test_sync_limits(make_context: Callable[..., Any]) -> None:
     assert r.findtext("Status") == "14" and r.findtext("Limit") == "59"
     r = await one.sync(extra=(AS.Wait("5"), AS.HeartbeatInterval("300")))
     assert r.findtext("Status") == "4"
+
+
+async def test_empty_and_partial_requests_reuse_the_cache(make_context: Callable[..., Any]) -> None:
+    one, two = Device(make_context, "ONE"), Device(make_context, "TWO")
+    ctx = await make_context("14.1", device_id="TWO", cmd="Sync")
+    r = await sync.handle(ctx, None)
+    assert r.findtext("Status") == "13"  # nothing cached yet
+    await one.open()
+    await two.open()
+    await two.sync()  # a full request: cached
+    await one.sync(AS.Commands(add("a", "cached")))
+    ctx = await make_context("14.1", device_id="TWO", cmd="Sync")
+    r = decode(encode(await sync.handle(ctx, None)))  # empty: the cached request with the current key
+    assert [x.tag for x in collection(r).find("Commands")] == ["Add"]
+    two.key = collection(r).findtext("SyncKey")
+    await one.sync(AS.Commands(add("b", "partial")))
+    ctx = await make_context("14.1", device_id="TWO", cmd="Sync")
+    r = decode(encode(await sync.handle(ctx, AS.Sync(AS.Partial(), AS.Collections()))))
+    assert [x.tag for x in collection(r).find("Commands")] == ["Add"]
+
+
+async def test_ping_statuses(make_context: Callable[..., Any]) -> None:
+    one = Device(make_context, "ONE")
+    await one.open()
+
+    async def do(request: Element | None, device: str = "ONE") -> Element:
+        ctx = await make_context("14.1", device_id=device, cmd="Ping")
+        return await ping.handle(ctx, request)
+
+    assert (await do(None, "FRESH")).findtext("Status") == "3"
+    bad = await do(P.Ping(P.HeartbeatInterval("10"), P.Folders(P.Folder(P.Id(NOTES), P.Class("Notes")))))
+    assert bad.findtext("Status") == "5" and bad.findtext("HeartbeatInterval") == "60"
+    bad = await do(P.Ping(P.HeartbeatInterval("9999"), P.Folders(P.Folder(P.Id(NOTES), P.Class("Notes")))))
+    assert bad.findtext("Status") == "5" and bad.findtext("HeartbeatInterval") == "3540"
+    many = P.Ping(
+        P.HeartbeatInterval("60"), P.Folders(P.Folder(P.Id(str(i)), P.Class("Email")) for i in range(301))
+    )
+    assert (await do(many)).findtext("Status") == "6"
+    gone = await do(P.Ping(P.HeartbeatInterval("60"), P.Folders(P.Folder(P.Id("4242"), P.Class("Email")))))
+    assert gone.findtext("Status") == "7"
+    odd = await do(P.Ping(P.HeartbeatInterval("60"), P.Folders(P.Folder(P.Id(NOTES), P.Class("SMSish")))))
+    assert odd.findtext("Status") == "4"
+
+
+async def test_empty_ping_reuses_the_last_and_a_newer_request_ends_it(
+    make_context: Callable[..., Any],
+) -> None:
+    one, two = Device(make_context, "ONE"), Device(make_context, "TWO")
+    await one.open()
+    await two.open()
+
+    async def do(request: Element | None) -> Element:
+        ctx = await make_context("14.1", device_id="TWO", cmd="Ping")
+        return await ping.handle(ctx, request)
+
+    first = asyncio.create_task(
+        do(P.Ping(P.HeartbeatInterval("120"), P.Folders(P.Folder(P.Id(NOTES), P.Class("Notes")))))
+    )
+    await asyncio.sleep(0.2)
+    second = asyncio.create_task(do(None))  # empty Ping: same folders and interval; ends the first
+    answer = await asyncio.wait_for(first, 5)
+    assert answer.findtext("Status") == "1"
+    await asyncio.sleep(0.1)
+    await one.sync(AS.Commands(add("a", "x")))
+    answer = await asyncio.wait_for(second, 5)
+    assert answer.findtext("Status") == "2"
