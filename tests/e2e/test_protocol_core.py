@@ -230,6 +230,7 @@ async def test_options_and_headers(server: Server) -> None:
         "GetItemEstimate",
         "Settings",
         "Ping",
+        "ItemOperations",
     }
     assert "MS-Server-ActiveSync" in r.headers
     # Lower-case path, lower-case header names.
