@@ -1,4 +1,4 @@
-"""The command line: `airsync serve | user | device | wbxml`."""
+"""The command line: `airsync serve | user | device | import | export | wbxml`."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import getpass
 import logging
 import secrets
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from . import config as config_mod
 from .config import OPTIONS, Config, ConfigError
@@ -70,6 +71,20 @@ def build_parser() -> argparse.ArgumentParser:
     dlist.add_argument("--user", help="only this user's devices")
     _common(dlist)
 
+    imp = sub.add_parser("import", help="import .ics or .vcf files into a folder")
+    imp.add_argument("--user", required=True, help="the account to import into")
+    imp.add_argument("--folder", required=True, help="folder display name (e.g. Calendar) or ServerId")
+    imp.add_argument("files", nargs="+", type=Path, metavar="FILE", help=".ics or .vcf file")
+    imp.add_argument(
+        "--progress", action="store_true", help="show a progress bar even when stderr is not a terminal"
+    )
+    _common(imp)
+    exp = sub.add_parser("export", help="export a folder as one .ics or .vcf file")
+    exp.add_argument("--user", required=True, help="the account to export from")
+    exp.add_argument("--folder", required=True, help="folder display name (e.g. Contacts) or ServerId")
+    exp.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
+    _common(exp)
+
     wbxml = sub.add_parser("wbxml", help="convert between WBXML and readable XML")
     wsub = wbxml.add_subparsers(dest="action", required=True)
     dec = wsub.add_parser("decode", help="WBXML file (or - for stdin) to XML on stdout")
@@ -106,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         handler: Callable[[Config, argparse.Namespace], Awaitable[int]] = {
             "user": _user,
             "device": _device,
+            "import": _import,
+            "export": _export,
         }[args.command]
         return asyncio.run(handler(cfg, args))
     except (ConfigError, ValueError) as exc:
@@ -246,6 +263,99 @@ async def _device(cfg: Config, args: argparse.Namespace) -> int:
                     )
                 )
             )
+        return 0
+    finally:
+        await db.close()
+
+
+class _ProgressBar:
+    """``[#####     ] 5000/10000 items`` on stderr, redrawn at most ten times a second."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self._shown = -1.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self._shown < 0.1:
+            return
+        self._shown = now
+        filled = self.WIDTH * done // total if total else self.WIDTH
+        self.stream.write(f"\r[{'#' * filled}{' ' * (self.WIDTH - filled)}] {done}/{total} items")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self._shown >= 0:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+async def _import(cfg: Config, args: argparse.Namespace) -> int:
+    """Exit status 0: everything imported; 1: some items skipped; 2: nothing could start."""
+    from .store.accounts import Accounts
+    from .sync.transfer import TransferError, check_file, import_file, resolve_folder
+
+    db = await _open(cfg)
+    try:
+        user = await Accounts(db).get(args.user)
+        if user is None:
+            print(f"airsync: no user named {args.user!r}", file=sys.stderr)
+            return 2
+        try:
+            folder = await resolve_folder(db, user, args.folder)
+            for path in args.files:  # every file is checked before the first is imported
+                check_file(folder, path)
+        except TransferError as exc:
+            print(f"airsync: {exc}", file=sys.stderr)
+            return 2
+        skipped = 0
+        for path in args.files:
+            bar = _ProgressBar(sys.stderr) if args.progress or sys.stderr.isatty() else None
+            try:
+                result = await import_file(db, user, folder, path, progress=bar)
+            except TransferError as exc:
+                print(f"airsync: {exc}", file=sys.stderr)
+                return 2
+            finally:
+                if bar is not None:
+                    bar.close()
+            for error in result.errors:
+                print(f"airsync: {path}: {error}", file=sys.stderr)
+            print(
+                f"{path}: {result.added} added, {result.updated} updated, "
+                f"{result.unchanged} unchanged, {result.skipped} skipped"
+            )
+            skipped += result.skipped
+        if skipped:
+            print(f"airsync: {skipped} items skipped (see above)", file=sys.stderr)
+            return 1
+        return 0
+    finally:
+        await db.close()
+
+
+async def _export(cfg: Config, args: argparse.Namespace) -> int:
+    from .store.accounts import Accounts
+    from .sync.transfer import TransferError, export_folder, resolve_folder
+
+    db = await _open(cfg)
+    try:
+        user = await Accounts(db).get(args.user)
+        if user is None:
+            print(f"airsync: no user named {args.user!r}", file=sys.stderr)
+            return 2
+        try:
+            folder = await resolve_folder(db, user, args.folder)
+            count = await export_folder(db, user, folder, args.output or sys.stdout.buffer)
+        except TransferError as exc:
+            print(f"airsync: {exc}", file=sys.stderr)
+            return 2
+        except OSError as exc:
+            print(f"airsync: {args.output}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+        print(f"exported {count} items of {folder.display_name!r}", file=sys.stderr)
         return 0
     finally:
         await db.close()
