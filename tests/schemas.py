@@ -1,7 +1,7 @@
 """Check a WBXML response three ways: libwbxml decodes it as we do, libwbxml re-encodes it to the
 same bytes, and its XML view is valid under Microsoft's schema for its root element.
 
-The schemas (``/work/shared/spec/xsd``, from OfficeDev/Interop-TestSuites) cannot be loaded as
+The schemas (``tests/data/xsd``, from OfficeDev/Interop-TestSuites) cannot be loaded as
 published: no file has an ``xs:import``, a response file refers to elements of a sibling file of
 its namespace (FolderSyncResponse.xsd uses Status from FolderHierarchy.xsd) and to other namespaces
 by prefix (``airsyncbase:Body``). So, once per root and lazily, we:
@@ -33,9 +33,10 @@ from typing import Final
 import xmlschema
 
 from airsync.wbxml import Element, encode, to_xml
+from tests.data import XSD_DIR as _XSD_DIR
 from tests.wbxml.libwbxml import libwbxml_decode, libwbxml_encode, libwbxml_view, unsupported
 
-XSD_DIR: Final = Path("/work/shared/spec/xsd")
+XSD_DIR: Final = _XSD_DIR
 _XS: Final = "http://www.w3.org/2001/XMLSchema"
 
 #: (namespace, root tag) of a response -> Microsoft's schema file for it.

@@ -5,7 +5,6 @@ ProvisionResponse.xsd (through tests/schemas.py)."""
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,9 +29,10 @@ from airsync.devices.policy import WAP_POLICY_TYPE, WBXML_POLICY_TYPE, PolicyPro
 from airsync.protocol.errors import StatusError
 from airsync.protocol.versions import V12_0, V14_1, ProtocolVersion
 from airsync.wbxml import E, Element, decode, encode
+from tests.data import CAPTURES as _CAPTURES
 from tests.schemas import validate_response
 
-CAPTURES = Path("/work/shared/captures/pyactivesync-wbxml")
+CAPTURES = _CAPTURES / "pyactivesync-wbxml"
 VERSIONS = ["2.5", "12.0", "12.1", "14.0", "14.1", "16.0", "16.1"]
 RESTRICTIVE = {"DevicePasswordEnabled": 1, "MinDevicePasswordLength": 6, "MaxDevicePasswordFailedAttempts": 8}
 

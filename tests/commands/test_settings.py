@@ -4,7 +4,6 @@ validated against SettingsResponse.xsd and sent through the WBXML codec."""
 from __future__ import annotations
 
 import logging
-import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,9 +16,10 @@ from airsync.commands import settings
 from airsync.commands.context import RequestContext
 from airsync.devices.policy import PolicyProvider
 from airsync.wbxml import Element, decode, encode, from_xml, to_xml
+from tests.data import XSD_DIR as _XSD_DIR
 
 VERSIONS = ["12.0", "12.1", "14.0", "14.1", "16.0", "16.1"]
-XSD_DIR = Path(os.environ.get("AIRSYNC_SPEC_XSD", "/work/shared/spec/xsd"))
+XSD_DIR = _XSD_DIR
 XS = "http://www.w3.org/2001/XMLSchema"
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from airsync.wbxml import decode
+from tests.data import CAPTURES as _CAPTURES
 
-CAPTURES = Path(__file__).resolve().parents[3] / "shared" / "captures"
+CAPTURES = _CAPTURES
 
 
 def _go_requests() -> list[dict[str, object]]:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 from airsync.protocol.versions import SUPPORTED_VERSIONS, ProtocolVersion
 from airsync.schema.fields import Field, Kind, decode_fields, encode_fields
 from airsync.wbxml import E, decode, encode
 from airsync.wbxml.codepages import TAGS_BY_NAME
+from tests.data import XSD_DIR as _XSD_DIR
 
 _XS = "{http://www.w3.org/2001/XMLSchema}"
-_CANDIDATES = (Path("/work/shared/spec/xsd"), Path(__file__).resolve().parents[3] / "shared/spec/xsd")
+_CANDIDATES = (_XSD_DIR,)
 XSD_DIR = next((p for p in _CANDIDATES if p.is_dir()), _CANDIDATES[0])
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -13,8 +12,9 @@ from airsync.protocol.versions import SUPPORTED_VERSIONS, V2_5, V12_1, V14_0, V1
 from airsync.schema.calendar import CALENDAR, EXCEPTION, ghosted_properties
 from airsync.schema.fields import Field, Kind, decode_fields, encode_fields
 from airsync.wbxml import CODE_PAGES, E, decode, encode
+from tests.data import XSD_DIR as _XSD_DIR
 
-XSD = Path("/work/shared/spec/xsd/Calendar.xsd")
+XSD = _XSD_DIR / "Calendar.xsd"
 XS = "{http://www.w3.org/2001/XMLSchema}"
 
 

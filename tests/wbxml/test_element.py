@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from pathlib import Path
 
 import pytest
 
 from airsync.wbxml import CODE_PAGES, E, Element, WBXMLError, decode, encode, from_xml, ns, to_xml
 from airsync.wbxml.codepages import PAGE_OF, UNDOCUMENTED
+from tests.data import WBXML_TAGS as _WBXML_TAGS
 
-SPEC_TAGS = Path("/work/shared/spec/wbxml_tags.json")
+SPEC_TAGS = _WBXML_TAGS
 
 
 def test_builders_agree() -> None:

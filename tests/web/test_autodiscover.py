@@ -5,18 +5,17 @@ AutodiscoverMobileSync.xsd (inner)."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import xml.etree.ElementTree as ET  # parsing our own responses only
-from pathlib import Path
 
 import pytest
 import xmlschema
 
 from airsync.config import Config
 from airsync.web import autodiscover as ad
+from tests.data import XSD_DIR as _XSD_DIR
 
-XSD_DIR = Path(os.environ.get("AIRSYNC_SPEC_XSD", "/work/shared/spec/xsd"))
+XSD_DIR = _XSD_DIR
 URL = "https://mail.example.test/Microsoft-Server-ActiveSync"
 OUTER = "{" + ad.RESPONSE_SCHEMA + "}"
 INNER = "{" + ad.MOBILESYNC_SCHEMA + "}"
