@@ -134,6 +134,9 @@ class Poller:
                 before = self._seen.get(user_id)
                 self._seen[user_id] = (item_seq, hierarchy_seq)
                 if before is None:
+                    # A user who just began to wait: a change may have landed between the request's
+                    # own check and this first reading. Its waiters re-check (cheaply) once.
+                    self.bus.publish(user_id, {ANY})
                     continue
                 changed = {ANY} if item_seq != before[0] else set()
                 if hierarchy_seq != before[1]:
