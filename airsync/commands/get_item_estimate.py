@@ -52,7 +52,9 @@ async def _estimate(ctx: RequestContext, collection: Element) -> Element:
                 GIE.Status(Status.InvalidCollection), GIE.Collection(GIE.CollectionId(collection_id))
             )
         partnership = await collections.find(conn, ctx.device.id, collection_id)
-        estimate = await pending_count(conn, ctx.user.id, ctx.device.id, collection_id)
+        estimate = await pending_count(
+            conn, ctx.user.id, ctx.device.id, collection_id, _filter_type(collection)
+        )
     if partnership is None or sync_key in (None, keys.INITIAL):
         return GIE.Response(GIE.Status(Status.NotPrimed), GIE.Collection(GIE.CollectionId(collection_id)))
     if sync_key not in (partnership.sync_key, partnership.previous_sync_key):
@@ -63,3 +65,15 @@ async def _estimate(ctx: RequestContext, collection: Element) -> Element:
         GIE.Status(Status.Success),
         GIE.Collection(GIE.CollectionId(collection_id), GIE.Estimate(estimate or 0)),
     )
+
+
+def _filter_type(collection: Element) -> int | None:
+    """FilterType of the request: in airsync:Options (14.0+) or straight in Collection (2.5-12.1)."""
+    text = None
+    for options in collection.findall("AirSync:Options"):
+        text = options.findtext("FilterType") or text
+    text = text or collection.findtext("AirSync:FilterType")
+    try:
+        return int(text) if text is not None else None
+    except ValueError:
+        return None

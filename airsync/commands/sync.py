@@ -251,10 +251,16 @@ async def _collection(ctx: RequestContext, c: _Collection, room: int) -> tuple[E
         if state is None:
             return _status(ctx, c, "0", Status.InvalidSyncKey), False, 0
         if options and c.sync_key == state.sync_key:
-            await collections.update_options(
-                conn, ctx.device.id, c.collection_id, {**state.options, **options}
-            )
-            state.options = {**state.options, **options}
+            merged = {**state.options, **options}
+            before = engine.class_options(state.options, folder_class).get("FilterType")
+            after = engine.class_options(merged, folder_class).get("FilterType")
+            # A wider window must bring the items the old one kept back: walk the feed again from
+            # the start (what the device holds at its version is skipped, so nothing is doubled).
+            rewind = (before or "0") != (after or "0")
+            await collections.update_options(conn, ctx.device.id, c.collection_id, merged, rewind=rewind)
+            state.options = merged
+            if rewind:
+                state.watermark = 0
         get_changes = request.find("GetChanges")
         own_window = request.findtext("WindowSize")
         engine_request = engine.Request(

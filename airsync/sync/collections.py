@@ -95,10 +95,18 @@ async def check_key(conn: AsyncConnection, device_pk: int, collection_id: str, s
 
 
 async def update_options(
-    conn: AsyncConnection, device_pk: int, collection_id: str, options: dict[str, Any]
+    conn: AsyncConnection,
+    device_pk: int,
+    collection_id: str,
+    options: dict[str, Any],
+    *,
+    rewind: bool = False,
 ) -> None:
+    values: dict[str, Any] = {"options": options, "updated_at": datetime.now(UTC)}
+    if rewind:
+        values["watermark"] = 0
     await conn.execute(
         update(sync_collections)
         .where(sync_collections.c.device_pk == device_pk, sync_collections.c.collection_id == collection_id)
-        .values(options=options, updated_at=datetime.now(UTC))
+        .values(**values)
     )
