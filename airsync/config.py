@@ -59,6 +59,13 @@ OPTIONS: tuple[Option, ...] = (
     Option("protocol_log_devices", tuple, (), "limit the protocol log to these DeviceIds (comma-separated)"),
     Option("max_request_size", int, 50 * 1024 * 1024, "largest request body accepted, in bytes"),
     Option("policy_required", bool, True, "devices must provision before they sync (HTTP 449 / Status 142)"),
+    Option("heartbeat_min", int, 60, "shortest Ping/Sync heartbeat accepted, in seconds"),
+    Option(
+        "heartbeat_max",
+        int,
+        3540,
+        "longest Ping/Sync heartbeat accepted, in seconds (keep it below proxy timeouts)",
+    ),
     Option("log_level", str, "info", "debug, info, warning or error"),
 )
 
@@ -77,6 +84,8 @@ class Config:
     protocol_log_devices: tuple[str, ...] = ()
     max_request_size: int = 50 * 1024 * 1024
     policy_required: bool = True
+    heartbeat_min: int = 60
+    heartbeat_max: int = 3540
     log_level: str = "info"
     #: The [policy] table of the config file: EASProvisionDoc settings by their spec names.
     policy: Mapping[str, Any] = field(default_factory=dict)
@@ -145,6 +154,8 @@ def load(
     cfg = cfg.with_values(from_env)
     if overrides:
         cfg = cfg.with_values(overrides)
+    if not 1 <= cfg.heartbeat_min <= cfg.heartbeat_max:
+        raise ConfigError("heartbeat_min must be at least 1 and not above heartbeat_max")
     if cfg.log_level.lower() not in ("debug", "info", "warning", "error"):
         raise ConfigError(f"log_level must be debug, info, warning or error, not {cfg.log_level!r}")
     return cfg

@@ -20,7 +20,6 @@ from .context import RequestContext
 
 P = ns.Ping
 
-MIN_HEARTBEAT, MAX_HEARTBEAT = 60, 3540  # seconds, Exchange's documented bounds
 MAX_FOLDERS = 300
 VALID_CLASSES = {"Email", "Calendar", "Contacts", "Tasks", "Notes"}
 
@@ -48,8 +47,11 @@ async def handle(ctx: RequestContext, request: Element | None) -> Element:
     if interval is None:
         ctx.log.info("Ping without a usable HeartbeatInterval")
         return P.Ping(P.Status(Status.MissingParameters if interval_text is None else Status.SyntaxError))
-    if interval < MIN_HEARTBEAT or interval > MAX_HEARTBEAT:
-        limit = MIN_HEARTBEAT if interval < MIN_HEARTBEAT else MAX_HEARTBEAT
+    # The bounds are the operator's (Exchange documents 60 to 3540 s, our defaults); a proxy in
+    # front may need a lower maximum (FIELD_NOTES 12).
+    low, high = ctx.services.config.heartbeat_min, ctx.services.config.heartbeat_max
+    if interval < low or interval > high:
+        limit = low if interval < low else high
         return P.Ping(P.Status(Status.InvalidHeartbeat), P.HeartbeatInterval(limit))
     if folders_el is not None:
         folders = []

@@ -24,7 +24,6 @@ from .context import RequestContext
 
 AS = ns.AirSync
 
-MIN_HEARTBEAT, MAX_HEARTBEAT = 60, 3540  # seconds (MS-ASCMD 2.2.3.90.2)
 MIN_WAIT, MAX_WAIT = 1, 59  # minutes (2.2.3.195)
 MAX_COLLECTIONS = 1000
 
@@ -184,8 +183,9 @@ def _interval(ctx: RequestContext, request: Element) -> float | None:
         return minutes * 60.0
     if heartbeat is not None and ctx.version >= V14_0:
         seconds = _number(heartbeat)
-        if seconds is None or seconds < MIN_HEARTBEAT or seconds > MAX_HEARTBEAT:
-            limit = MAX_HEARTBEAT if (seconds or 0) > MAX_HEARTBEAT else MIN_HEARTBEAT
+        low, high = ctx.services.config.heartbeat_min, ctx.services.config.heartbeat_max
+        if seconds is None or seconds < low or seconds > high:
+            limit = high if (seconds or 0) > high else low
             raise _Refused(Status.InvalidWaitOrHeartbeat, f"HeartbeatInterval {heartbeat!r}", limit)
         return float(seconds)
     return None
