@@ -269,3 +269,28 @@ async def test_error_answers_follow_the_version(server: Server, version: str) ->
     assert missing_body.status_code == (400 if old else 200)
     too_big = await eas.raw("FolderSync", b"\x00" * (51 * 1024 * 1024))
     assert too_big.status_code == 413
+
+
+async def test_protocol_log_and_access_log(server: Server) -> None:
+    eas = client(server, "14.1", False)
+    eas.device_id = "LOGGED1"
+    await eas.provision()
+    await eas.send("FolderSync", FH.FolderSync(FH.SyncKey("0")))
+    folder = server.data_dir / "protocol-log" / "alice" / "LOGGED1"
+    logs = sorted(folder.glob("*-FolderSync.log"))
+    assert logs, list(folder.parent.glob("*"))
+    text = logs[-1].read_text()
+    # The request and the response as readable XML, with headers, and never the password.
+    assert '<FolderSync xmlns="FolderHierarchy">' in text and "<DisplayName>Calendar</DisplayName>" in text
+    assert "ms-asprotocolversion: 14.1" in text.lower() and "HTTP 200" in text
+    assert "secret" not in text and "YWxpY2U6c2VjcmV0" not in text
+    # One structured access line per request.
+    assert any(
+        "user=alice" in line
+        and "device=LOGGED1" in line
+        and "cmd=FolderSync" in line
+        and "version=14.1" in line
+        and "status=1" in line
+        and "duration_ms=" in line
+        for line in server.log().splitlines()
+    )
