@@ -129,7 +129,9 @@ async def _complete_request(ctx: RequestContext, request: Element | None) -> tup
         }
         request = _merge_partial(cached, request)
     if request.find("Collections") is not None:
-        await ctx.services.devices.update(ctx.device.id, sync_request=encode(_for_cache(request)))
+        cached_bytes = encode(_for_cache(request))
+        if cached_bytes != ctx.device.sync_request:
+            await ctx.services.devices.update(ctx.device.id, sync_request=cached_bytes)
     return request, from_cache
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -53,6 +53,9 @@ class DeviceRegistry:
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    #: last_seen is refreshed at most this often: a busy device must not cost a write per request.
+    LAST_SEEN_RESOLUTION = timedelta(seconds=60)
+
     async def touch(
         self,
         user_id: int,
@@ -64,6 +67,17 @@ class DeviceRegistry:
     ) -> Device:
         """The device's record, created on first contact; refreshes what the request tells of it."""
         now = _now()
+        async with self.db.read() as conn:
+            row = await _get(conn, user_id, device_id)
+        if (
+            row is not None
+            and row.device_type == device_type
+            and (not user_agent or row.user_agent == user_agent)
+            and (not protocol_version or row.protocol_version == protocol_version)
+            and _aware(row.last_seen) is not None
+            and now - _aware(row.last_seen) < self.LAST_SEEN_RESOLUTION
+        ):
+            return row_to_device(row)
         async with self.db.begin() as conn:
             row = await _get(conn, user_id, device_id)
             if row is None:

@@ -60,7 +60,7 @@ class Accounts:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._cache: dict[str, tuple[float, int]] = {}
+        self._cache: dict[str, tuple[float, User]] = {}
         self._cache_secret = os.urandom(32)
 
     async def add(
@@ -124,7 +124,7 @@ class Accounts:
         ).hexdigest()
         hit = self._cache.get(cache_key)
         if hit and hit[0] > time.monotonic():
-            return await self.get_by_id(hit[1])
+            return hit[1]
         full, local = normalise_login(login)
         async with self.db.read() as conn:
             rows = (
@@ -140,8 +140,9 @@ class Accounts:
             if await asyncio.to_thread(_verify, row.password_hash, password):
                 if len(self._cache) > 10_000:
                     self._cache.clear()
-                self._cache[cache_key] = (time.monotonic() + self.CACHE_TTL, row.id)
-                return _row_user(row)
+                user = _row_user(row)
+                self._cache[cache_key] = (time.monotonic() + self.CACHE_TTL, user)
+                return user
         return None
 
     async def set_password(self, name: str, password: str) -> None:

@@ -48,12 +48,18 @@ class Database:
         if full.startswith("sqlite"):
             data_dir.mkdir(parents=True, exist_ok=True)
             kwargs["connect_args"] = {"timeout": 30, "isolation_level": None}
+            # WAL lets many readers work beside the one writer; a burst of reconnecting devices
+            # (thousands of Pings after a network blip) needs more than the default five.
+            kwargs["pool_size"] = 20
+            kwargs["max_overflow"] = 80
         else:
             kwargs["pool_pre_ping"] = True
             kwargs["pool_size"] = 10
             kwargs["max_overflow"] = 20
         if ":memory:" in full:
             kwargs["poolclass"] = NullPool
+            kwargs.pop("pool_size", None)
+            kwargs.pop("max_overflow", None)
         engine = create_async_engine(full, **kwargs)
         if engine.dialect.name == "sqlite":
             _configure_sqlite(engine)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -32,7 +32,7 @@ from airsync.wbxml import Element, decode, encode, ns
 
 from . import keys
 from .body import body_for_device, legacy_body
-from .classes import CLASSES, ItemClass, in_window
+from .classes import CLASSES, INCOMPLETE_TASKS, PAST, ItemClass, in_window
 
 log = logging.getLogger(__name__)
 AS = ns.AirSync
@@ -153,7 +153,7 @@ async def sync_collection(
             conn, user_id, version, partnership, item_class, options, filter_type, request.window, work
         )
         if filter_type:
-            sent += await _soft_deletes(conn, partnership, filter_type, work, request.window - sent)
+            sent += await _soft_deletes(conn, user_id, partnership, filter_type, work, request.window - sent)
     client_sent = request.commands is not None and any(True for _ in request.commands)
     if not work.commands and not work.responses and not client_sent:
         if watermark != partnership.watermark:
@@ -479,85 +479,99 @@ async def _server_changes(
     work: _Work,
 ) -> tuple[int, int, bool]:
     """Commands for the changes after the watermark, at most ``window`` of them, oldest first.
-    Returns the new watermark, the number sent, and whether more remain."""
+    Returns the new watermark, the number sent, and whether more remain. What the device now holds
+    is written once per window (one statement for all of it), not once per item."""
     watermark = partnership.watermark
     sent = 0
     now = datetime.now(UTC)
-    held = None  # loaded lazily: a no-change Sync never reads it
-    while True:
-        batch = await store.changes_since(
-            conn, user_id, partnership.collection_id, watermark, max(window, 1) * 2
-        )
-        if not batch:
-            return watermark, sent, False
-        if held is None:
-            held = await _held_versions(conn, partnership.id, [i.server_id for i in batch])
-        else:
+    held: dict[str, int] = {}
+    holds: dict[str, int] = {}
+    gone: set[str] = set()
+    more = False
+    try:
+        while not more:
+            # One more than the room left tells whether more remain, without reading twice the window.
+            batch = await store.changes_since(
+                conn, user_id, partnership.collection_id, watermark, window - sent + 1
+            )
+            if not batch:
+                break
             held.update(await _held_versions(conn, partnership.id, [i.server_id for i in batch]))
-        for item in batch:
-            if sent >= window:
-                return watermark, sent, True
-            have = held.get(item.server_id)
-            if item.deleted:
-                if have is not None:
-                    work.commands.append(AS.Delete(AS.ServerId(item.server_id)))
-                    await _unhold(conn, partnership.id, item.server_id)
-                    held.pop(item.server_id, None)
-                    sent += 1
-            elif have == item.version:
-                pass  # the device sent us this version itself
-            elif not in_window(item, filter_type, now):
-                if have is not None:
-                    work.commands.append(AS.SoftDelete(AS.ServerId(item.server_id)))
-                    await _unhold(conn, partnership.id, item.server_id)
-                    held.pop(item.server_id, None)
-                    sent += 1
-            else:
-                try:
-                    data = application_data(item_class, item, version, options)
-                except Exception as exc:
-                    await _record_error(conn, partnership.id, item, exc)
+            for item in batch:
+                if sent >= window:
+                    more = True
+                    break
+                have = held.get(item.server_id)
+                if item.deleted:
+                    if have is not None:
+                        work.commands.append(AS.Delete(AS.ServerId(item.server_id)))
+                        gone.add(item.server_id)
+                        holds.pop(item.server_id, None)
+                        held.pop(item.server_id, None)
+                        sent += 1
+                elif have == item.version:
+                    pass  # the device sent us this version itself
+                elif not in_window(item, filter_type, now):
+                    if have is not None:
+                        work.commands.append(AS.SoftDelete(AS.ServerId(item.server_id)))
+                        gone.add(item.server_id)
+                        holds.pop(item.server_id, None)
+                        held.pop(item.server_id, None)
+                        sent += 1
                 else:
-                    kind = AS.Change if have is not None else AS.Add
-                    work.commands.append(kind(AS.ServerId(item.server_id), data))
-                    await _hold(conn, partnership.id, item.server_id, item.version)
-                    held[item.server_id] = item.version
-                    sent += 1
-            watermark = item.version
+                    try:
+                        data = application_data(item_class, item, version, options)
+                    except Exception as exc:  # one bad item must never block its collection
+                        await _record_error(conn, partnership.id, item, exc)
+                    else:
+                        kind = AS.Change if have is not None else AS.Add
+                        work.commands.append(kind(AS.ServerId(item.server_id), data))
+                        holds[item.server_id] = item.version
+                        held[item.server_id] = item.version
+                        gone.discard(item.server_id)
+                        sent += 1
+                watermark = item.version
+    finally:
+        await _unhold_many(conn, partnership.id, gone)
+        await _hold_many(conn, partnership.id, holds)
+    return watermark, sent, more
 
 
 async def _soft_deletes(
-    conn: AsyncConnection, partnership: Partnership, filter_type: int, work: _Work, room: int
+    conn: AsyncConnection, user_id: int, partnership: Partnership, filter_type: int, work: _Work, room: int
 ) -> int:
-    """Held items that aged out of the FilterType window without changing."""
+    """Held items that aged out of the FilterType window without changing. The window test runs in
+    SQL, so a Sync reads only the items that leave, not everything the device holds."""
     if room <= 0 or partnership.folder_class not in ("Calendar", "Tasks"):
         return 0
     from airsync.store.tables import items
 
+    if partnership.folder_class == "Calendar" and filter_type in PAST:
+        outside = and_(items.c.end_utc.is_not(None), items.c.end_utc < datetime.now(UTC) - PAST[filter_type])
+    elif partnership.folder_class == "Tasks" and filter_type == INCOMPLETE_TASKS:
+        outside = items.c.complete.is_(True)
+    else:
+        return 0
     query = (
-        select(items.c.server_id, items.c.item_class, items.c.end_utc, items.c.complete)
-        .select_from(sync_items.join(items, items.c.server_id == sync_items.c.server_id))
-        .where(sync_items.c.partnership_id == partnership.id, items.c.folder_id == partnership.collection_id)
-    )
-    now = datetime.now(UTC)
-    count = 0
-    for row in (await conn.execute(query)).all():
-        probe = store.Item(
-            row.server_id,
-            partnership.collection_id,
-            row.item_class,
-            None,
-            "",
-            "",
-            0,
-            end_utc=store._aware(row.end_utc),
-            complete=row.complete,
+        select(items.c.server_id)
+        .select_from(
+            sync_items.join(
+                items, and_(items.c.server_id == sync_items.c.server_id, items.c.user_id == user_id)
+            )
         )
-        if not in_window(probe, filter_type, now) and count < room:
-            work.commands.append(AS.SoftDelete(AS.ServerId(row.server_id)))
-            await _unhold(conn, partnership.id, row.server_id)
-            count += 1
-    return count
+        .where(
+            sync_items.c.partnership_id == partnership.id,
+            items.c.folder_id == partnership.collection_id,
+            items.c.deleted.is_(False),
+            outside,
+        )
+        .limit(room)
+    )
+    leaving = [row.server_id for row in (await conn.execute(query)).all()]
+    for server_id in leaving:
+        work.commands.append(AS.SoftDelete(AS.ServerId(server_id)))
+    await _unhold_many(conn, partnership.id, set(leaving))
+    return len(leaving)
 
 
 # What the device holds ----------------------------------------------------------------------------
@@ -591,6 +605,28 @@ async def _hold(conn: AsyncConnection, partnership_id: int, server_id: str, vers
     await conn.execute(
         stmt.on_conflict_do_update(index_elements=["partnership_id", "server_id"], set_={"version": version})
     )
+
+
+async def _hold_many(conn: AsyncConnection, partnership_id: int, versions: dict[str, int]) -> None:
+    if not versions:
+        return
+    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(sync_items)
+    await conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["partnership_id", "server_id"], set_={"version": stmt.excluded.version}
+        ),
+        [{"partnership_id": partnership_id, "server_id": sid, "version": v} for sid, v in versions.items()],
+    )
+
+
+async def _unhold_many(conn: AsyncConnection, partnership_id: int, server_ids: set[str]) -> None:
+    if server_ids:
+        await conn.execute(
+            delete(sync_items).where(
+                sync_items.c.partnership_id == partnership_id, sync_items.c.server_id.in_(sorted(server_ids))
+            )
+        )
 
 
 async def _unhold(conn: AsyncConnection, partnership_id: int, server_id: str) -> None:

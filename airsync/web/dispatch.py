@@ -13,12 +13,16 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
 from airsync.commands import COMMANDS, PROTOCOL_COMMANDS_HEADER, Command
 from airsync.commands.context import RawResponse, RequestContext, Services
 from airsync.protocol.errors import EASError, HTTPError, StatusError
 from airsync.protocol.query import QueryError, RequestLine, header, parse_request_line
 from airsync.protocol.status import CommonStatus, http_equivalent
 from airsync.protocol.versions import SUPPORTED_HEADER, ProtocolVersion, supported, uses_http_status
+from airsync.store.accounts import normalise_login
 from airsync.store.records import User
 from airsync.wbxml import Element, WBXMLError, decode, encode, ns
 
@@ -26,6 +30,7 @@ from .auth import REALM, authenticate
 from .protocol_log import ProtocolLog
 
 log = logging.getLogger("airsync.dispatch")
+RETRY_AFTER = 30  # seconds
 access_log = logging.getLogger("airsync.access")
 
 WBXML_TYPES = ("application/vnd.ms-sync.wbxml", "application/vnd.ms-sync")
@@ -91,6 +96,13 @@ class Dispatcher:
         except HTTPError as exc:
             fields["reason"] = exc.reason
             result = HTTPResult(exc.code, {**BASE_HEADERS, **exc.headers})
+        except (PoolTimeout, OperationalError) as exc:
+            # The database is busy or away (a reconnect storm, a restart): the device retries later.
+            log.warning(
+                "database unavailable for %s: %s", line.cmd if line else "request", str(exc).splitlines()[0]
+            )
+            fields["reason"] = "database unavailable"
+            result = HTTPResult(503, {**BASE_HEADERS, "Retry-After": str(RETRY_AFTER)})
         except Exception:
             # A fault of ours: logged with its traceback here, and the client gets a bare 500.
             log.exception("unexpected error in %s", line.cmd if line else "request")
@@ -221,6 +233,9 @@ class Dispatcher:
 
     async def _same_user(self, user: User, claimed: str) -> bool:
         """The User query parameter may name the account in any of its forms, but never another."""
+        full, local = normalise_login(claimed)
+        if full in (user.name, user.email) or (local is not None and full == user.email):
+            return True
         other = await self.services.accounts.find_login(claimed)
         return other is not None and other.id == user.id
 
