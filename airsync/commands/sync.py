@@ -16,6 +16,7 @@ from typing import Any
 from airsync.protocol import quirks
 from airsync.protocol.versions import V12_1, V14_0
 from airsync.push.bus import HIERARCHY, Superseded
+from airsync.store import items as store_items
 from airsync.store.folders import CLASS_OF_TYPE, get_folder
 from airsync.sync import collections, engine, keys
 from airsync.wbxml import Element, WBXMLError, decode, encode, ns
@@ -234,6 +235,12 @@ async def _run_collections(
 
 async def _collection(ctx: RequestContext, c: _Collection, room: int) -> tuple[Element | None, bool, int]:
     request = c.element
+    if c.sync_key != keys.INITIAL and request.find("Commands") is None:
+        # Most Syncs find nothing new: settle that in a read-only transaction, which on SQLite does
+        # not queue behind writers.
+        async with ctx.services.db.read() as conn:
+            if await _nothing_new(ctx, conn, c):
+                return None, False, 0
     async with ctx.services.db.begin() as conn:
         folder = await get_folder(conn, ctx.user.id, c.collection_id)
         if folder is None:
@@ -252,7 +259,7 @@ async def _collection(ctx: RequestContext, c: _Collection, room: int) -> tuple[E
         state = await engine.load(conn, ctx.device.id, c.collection_id)
         if state is None:
             return _status(ctx, c, "0", Status.InvalidSyncKey), False, 0
-        if options and c.sync_key == state.sync_key:
+        if options and c.sync_key == state.sync_key and {**state.options, **options} != state.options:
             merged = {**state.options, **options}
             before = engine.class_options(state.options, folder_class).get("FilterType")
             after = engine.class_options(merged, folder_class).get("FilterType")
@@ -273,6 +280,7 @@ async def _collection(ctx: RequestContext, c: _Collection, room: int) -> tuple[E
             options=state.options,
             commands=request.find("Commands"),
             conflict_client_wins=engine.class_options(state.options, folder_class).get("Conflict") == "0",
+            sweep_now=state.watermark == 0,
         )
         try:
             outcome = await engine.sync_collection(
@@ -293,6 +301,26 @@ async def _collection(ctx: RequestContext, c: _Collection, room: int) -> tuple[E
             f"{c.collection_id}:{'replay' if outcome.replayed else outcome.sent}"
         )
     return outcome.element, outcome.changed, outcome.sent
+
+
+async def _nothing_new(ctx: RequestContext, conn: Any, c: _Collection) -> bool:
+    """True when the collection's Sync would only say "no changes": the key is current, the options
+    are those stored, and the feed after the watermark is empty."""
+    folder = await get_folder(conn, ctx.user.id, c.collection_id)
+    if folder is None:
+        return False
+    state = await engine.load(conn, ctx.device.id, c.collection_id)
+    if state is None or c.sync_key != state.sync_key:
+        return False
+    options = _options(c.element)
+    if options and {**state.options, **options} != state.options:
+        return False
+    folder_class = CLASS_OF_TYPE.get(folder.type, "Email")
+    if engine.class_options(state.options, folder_class).get("FilterType") not in (None, "", "0") and (
+        engine.sweep_pending(state.id)
+    ):
+        return False
+    return not await store_items.changes_since(conn, ctx.user.id, c.collection_id, state.watermark, 1)
 
 
 async def _current_key(ctx: RequestContext, c: _Collection) -> _Collection:

@@ -15,6 +15,7 @@ What the device holds is recorded item by item (sync_items: ServerId -> version)
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -85,6 +86,8 @@ class Request:
     options: dict[str, Any]
     commands: Element | None
     conflict_client_wins: bool = False
+    #: Look for held items that left the FilterType window now, not at the next hourly sweep.
+    sweep_now: bool = False
 
 
 @dataclass
@@ -152,7 +155,7 @@ async def sync_collection(
         watermark, sent, more = await _server_changes(
             conn, user_id, version, partnership, item_class, options, filter_type, request.window, work
         )
-        if filter_type:
+        if filter_type and request.window > sent and sweep_due(partnership.id, request.sweep_now):
             sent += await _soft_deletes(conn, user_id, partnership, filter_type, work, request.window - sent)
     client_sent = request.commands is not None and any(True for _ in request.commands)
     if not work.commands and not work.responses and not client_sent:
@@ -535,6 +538,26 @@ async def _server_changes(
         await _unhold_many(conn, partnership.id, gone)
         await _hold_many(conn, partnership.id, holds)
     return watermark, sent, more
+
+
+#: Items age out of a FilterType window over days, so the sweep for them runs at most hourly per
+#: partnership (and at once when the window changes): on every Sync it would read all held items.
+SWEEP_INTERVAL = 3600.0
+_last_sweep: dict[int, float] = {}
+
+
+def sweep_pending(partnership_id: int) -> bool:
+    return time.monotonic() - _last_sweep.get(partnership_id, -SWEEP_INTERVAL) >= SWEEP_INTERVAL
+
+
+def sweep_due(partnership_id: int, force: bool = False) -> bool:
+    now = time.monotonic()
+    if not force and now - _last_sweep.get(partnership_id, -SWEEP_INTERVAL) < SWEEP_INTERVAL:
+        return False
+    if len(_last_sweep) > 100_000:
+        _last_sweep.clear()
+    _last_sweep[partnership_id] = now
+    return True
 
 
 async def _soft_deletes(
