@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 from airsync.store.folders import get_folder
-from airsync.sync import collections, keys
+from airsync.sync import engine, keys
 from airsync.sync.pending import pending_count
 from airsync.wbxml import Element, ns
 
@@ -51,7 +51,7 @@ async def _estimate(ctx: RequestContext, collection: Element) -> Element:
             return GIE.Response(
                 GIE.Status(Status.InvalidCollection), GIE.Collection(GIE.CollectionId(collection_id))
             )
-        partnership = await collections.find(conn, ctx.device.id, collection_id)
+        partnership = await engine.load(conn, ctx.device.id, collection_id)
         estimate = await pending_count(
             conn, ctx.user.id, ctx.device.id, collection_id, _filter_type(collection)
         )

@@ -252,10 +252,10 @@ async def _collection(ctx: RequestContext, c: _Collection, room: int) -> tuple[E
             quirks.getchanges_at_key_zero(request)
             supported_el = request.find("Supported")
             supported = None if supported_el is None else [x.qname for x in supported_el]
-            partnership = await collections.open_partnership(
+            first_key = await collections.open_partnership(
                 conn, ctx.device.id, c.collection_id, folder_class, options, supported
             )
-            return _status(ctx, c, partnership.sync_key, Status.Success), False, 0
+            return _status(ctx, c, first_key, Status.Success), False, 0
         state = await engine.load(conn, ctx.device.id, c.collection_id)
         if state is None:
             return _status(ctx, c, "0", Status.InvalidSyncKey), False, 0
