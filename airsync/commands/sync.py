@@ -223,7 +223,20 @@ async def _run_collections(
     results: list[Element] = []
     changed: set[str] = set()
     remaining = window
+    # Most Syncs find nothing new: settle that for all collections in one read-only transaction
+    # (on SQLite it does not queue behind writers), and open write transactions only where needed.
+    quiet: set[str] = set()
+    async with ctx.services.db.read() as conn:
+        for c in wanted:
+            if (
+                c.sync_key != keys.INITIAL
+                and c.element.find("Commands") is None
+                and await _nothing_new(ctx, conn, c)
+            ):
+                quiet.add(c.collection_id)
     for c in wanted:
+        if c.collection_id in quiet:
+            continue
         element, did_change, used = await _collection(ctx, c, remaining)
         remaining = max(remaining - used, 0)
         if element is not None:
@@ -235,12 +248,6 @@ async def _run_collections(
 
 async def _collection(ctx: RequestContext, c: _Collection, room: int) -> tuple[Element | None, bool, int]:
     request = c.element
-    if c.sync_key != keys.INITIAL and request.find("Commands") is None:
-        # Most Syncs find nothing new: settle that in a read-only transaction, which on SQLite does
-        # not queue behind writers.
-        async with ctx.services.db.read() as conn:
-            if await _nothing_new(ctx, conn, c):
-                return None, False, 0
     async with ctx.services.db.begin() as conn:
         folder = await get_folder(conn, ctx.user.id, c.collection_id)
         if folder is None:
