@@ -7,6 +7,7 @@ A newer Ping or Sync of the same device ends a waiting one with Status 1.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from enum import IntEnum
 
@@ -21,6 +22,7 @@ from .context import RequestContext
 P = ns.Ping
 
 MAX_FOLDERS = 300
+SETTLE = 0.15  # seconds between a wake-up and the look at what changed
 VALID_CLASSES = {"Email", "Calendar", "Contacts", "Tasks", "Notes"}
 
 
@@ -99,6 +101,10 @@ async def _wait(ctx: RequestContext, folders: list[str], interval: int) -> Eleme
                 return P.Ping(P.Status(Status.Expired))
             if HIERARCHY in woken:
                 return P.Ping(P.Status(Status.FolderSyncRequired))
+            if woken:
+                # Another device's Sync commits its collections one after the other: let the rest of
+                # it land, so the answer names every folder it changed, not only the first.
+                await asyncio.sleep(SETTLE)
 
 
 class _HierarchyChanged(Exception):
